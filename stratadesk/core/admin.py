@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from stratadesk.core.models import AuditEvent, BusinessProfile
+
+
+@admin.register(BusinessProfile)
+class BusinessProfileAdmin(admin.ModelAdmin):
+    list_display = ["legal_name", "abn_display", "gst_registered"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "occurred_at",
+        "action",
+        "subject_type",
+        "subject_id",
+        "actor_label",
+    ]
+    list_filter = ["action", "channel", "actor_role"]
+    search_fields = ["subject_id", "actor_label", "request_id"]
+
+    # The trail is read-only everywhere, the admin included.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,24 @@
+"""Writing audit events, inside the transaction of the change they record."""
+
+from stratadesk.core.context import current_request_id
+from stratadesk.core.models import AuditEvent
+
+
+def record(actor, action: str, subject, *, client=None, **fields) -> AuditEvent:
+    """Append one audit event for `subject` (any model instance) done by `actor`.
+
+    `actor` is a stratadesk.people.actors.Actor; `fields` may hold from_stage, to_stage,
+    reason and data.
+    """
+    return AuditEvent.objects.create(
+        actor=actor.user,
+        actor_label=actor.label,
+        actor_role=actor.role,
+        channel=actor.channel,
+        action=action,
+        client=client,
+        subject_type=subject._meta.model_name,
+        subject_id=str(subject.pk),
+        request_id=actor.request_id or current_request_id(),
+        **fields,
+    )

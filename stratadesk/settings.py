@@ -1,0 +1,212 @@
+"""Django settings for Stratadesk, read from environment variables only.
+
+`.env.example` lists every variable. The defaults give the embedded set-up: SQLite in
+WAL mode under var/, the database task worker, console email and files on local disk.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from stratadesk.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_timezone,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("STRATADESK_VAR_DIR", str(BASE_DIR / "var")))
+
+MODE = env_choice("STRATADESK_MODE", "development", {"development", "production"})
+PRODUCTION = MODE == "production"
+DEBUG = env_bool("STRATADESK_DEBUG", not PRODUCTION)
+
+# A fixed key keeps development sessions across restarts; production refuses it.
+_DEV_SECRET = "dev-only-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105
+SECRET_KEY = env_str("STRATADESK_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise ConfigError(
+        "STRATADESK_SECRET_KEY must be set to 50+ characters in production"
+    )
+
+ALLOWED_HOSTS = env_list("STRATADESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("STRATADESK_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "django_htmx",
+    "stratadesk.core",
+    "stratadesk.people",
+    "stratadesk.clients",
+    "stratadesk.tickets",
+    "stratadesk.svr",
+    "stratadesk.notifications",
+    "stratadesk.console",
+    "stratadesk.portal",
+    "stratadesk.demo",
+]
+
+MIDDLEWARE = [
+    "stratadesk.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "stratadesk.urls"
+WSGI_APPLICATION = "stratadesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "stratadesk" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    default_url = f"sqlite:///{VAR_DIR / 'stratadesk.sqlite3'}"
+    url = env_str("DATABASE_URL", default_url)
+    try:
+        config = dj_database_url.parse(url, conn_max_age=0)
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {exc}") from None
+
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock
+        # at BEGIN so two writers queue on the busy timeout instead of failing mid-way.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("STRATADESK_SQLITE_TIMEOUT", 20, minimum=1),
+        }
+    config["ATOMIC_REQUESTS"] = False
+    config["TEST"] = {"NAME": env_str("STRATADESK_TEST_DATABASE", "") or None}
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "people.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+_VALIDATORS = "django.contrib.auth.password_validation"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATORS}.MinimumLengthValidator"},
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-au"
+TIME_ZONE = env_timezone("STRATADESK_TIME_ZONE", "Australia/Sydney")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("STRATADESK_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# Attachments: the largest file accepted and the content types allowed.
+ATTACHMENT_MAX_BYTES = env_int("STRATADESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_CONTENT_TYPES = env_list(
+    "STRATADESK_ATTACHMENT_CONTENT_TYPES",
+    [
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "text/plain",
+        "text/csv",
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("STRATADESK_MAX_BODY_BYTES", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "STRATADESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+EMAIL_BACKEND = env_str(
+    "STRATADESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env_str("STRATADESK_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("STRATADESK_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("STRATADESK_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("STRATADESK_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("STRATADESK_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("STRATADESK_FROM_EMAIL", "Stratadesk <support@localhost>")
+SITE_URL = env_str("STRATADESK_SITE_URL", "http://127.0.0.1:8000")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("STRATADESK_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("STRATADESK_HSTS_SECONDS", 31_536_000)
+
+LOG_LEVEL = env_choice(
+    "STRATADESK_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}
+)
+LOG_FORMAT = env_choice(
+    "STRATADESK_LOG_FORMAT", "json" if PRODUCTION else "console", {"json", "console"}
+)
+LOGGING_CONFIG = None
+
+from stratadesk.core.logging import configure_logging  # noqa: E402
+
+configure_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)

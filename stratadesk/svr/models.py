@@ -1,0 +1,70 @@
+"""Service Verification Reports: the client's sign-off between Resolved and Closed."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class SvrStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    AUTO_APPROVED = "auto_approved", "Auto-approved"
+    OVERRIDDEN = "overridden", "Closed by Admin override"
+    REJECTED = "rejected", "Rejected"
+
+
+class ServiceVerificationReport(models.Model):
+    """One version of a ticket's SVR. After a rejection the next one is a new version.
+
+    `content` is the frozen snapshot the client saw (work log, materials, totals), so
+    later edits to time entries never change what was approved.
+    """
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.PROTECT, related_name="svrs"
+    )
+    version = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=20, choices=SvrStatus.choices, default=SvrStatus.PENDING
+    )
+    work_summary = models.TextField()
+    content = models.JSONField(default=dict)
+    content_hash = models.CharField(max_length=64)
+    approvers = models.ManyToManyField("clients.Contact", related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    typed_name = models.CharField(max_length=150, blank=True)
+    decision_ip = models.GenericIPAddressField(null=True, blank=True)
+    decision_user_agent = models.CharField(max_length=500, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["ticket", "version"]
+        verbose_name = "service verification report"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "version"], name="svr_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(status="pending"),
+                name="svr_one_pending_per_ticket",
+            ),
+        ]
+
+    def __str__(self):
+        return f"SVR v{self.version} for ticket {self.ticket_id}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != SvrStatus.PENDING

@@ -1,0 +1,151 @@
+"""Checking the gate fields a move asks for, from any interface's raw input."""
+
+from stratadesk.clients.models import Priority
+from stratadesk.core.errors import ValidationFailed
+from stratadesk.people.models import Role, User
+from stratadesk.tickets.models import Category, CloseReason, Ticket
+
+_TRUE = {True, "true", "on", "1", "yes"}
+MAX_TEXT = 5000
+
+
+def clean_gate(move, ticket, data) -> dict:
+    """Return the move's fields parsed and checked, or raise ValidationFailed.
+
+    Unknown fields are refused rather than ignored, so a typo never silently drops a
+    value the caller meant to set.
+    """
+    known = {f.name for f in move.fields}
+    errors: dict[str, list[str]] = {}
+    for name in data:
+        if name not in known:
+            errors[name] = [f"{move.name} takes no field {name!r}."]
+
+    cleaned = {}
+    for spec in move.fields:
+        raw = data.get(spec.name)
+        try:
+            value = _PARSERS[spec.kind](spec, raw, ticket)
+        except ValueError as exc:
+            errors[spec.name] = [str(exc)]
+            continue
+        if spec.required and value in (None, "", False):
+            errors[spec.name] = [f"{spec.label} is required."]
+            continue
+        cleaned[spec.name] = value
+
+    if not errors:
+        _cross_field_rules(move, ticket, cleaned, errors)
+    if errors:
+        raise ValidationFailed(
+            f"{move.label} needs more information.", code="gate_failed", fields=errors
+        )
+    return cleaned
+
+
+def _cross_field_rules(move, ticket, cleaned, errors) -> None:
+    if move.name == "dismiss":
+        duplicate = cleaned.get("duplicate_of")
+        if cleaned["close_reason"] == CloseReason.DUPLICATE and duplicate is None:
+            errors["duplicate_of"] = ["Name the ticket this one duplicates."]
+        if cleaned["close_reason"] != CloseReason.DUPLICATE and duplicate is not None:
+            errors["duplicate_of"] = ["Only a duplicate names another ticket."]
+
+    if move.name == "resolve":
+        has_work = ticket.time_entries.exists() or ticket.material_entries.exists()
+        if cleaned["not_billable"] and not cleaned.get("not_billable_reason"):
+            errors["not_billable_reason"] = ["Say why this work is not billable."]
+        elif not cleaned["not_billable"] and not has_work:
+            errors["not_billable"] = [
+                "Record time or materials, or mark the ticket not billable with a "
+                "reason."
+            ]
+
+
+def _text(spec, raw, ticket):
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ValueError(f"{spec.label} must be text.")
+    value = raw.strip()
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"{spec.label} has at most {MAX_TEXT} characters.")
+    return value
+
+
+def _choice(spec, raw, ticket):
+    if raw in (None, ""):
+        return ""
+    allowed = [code for code, _ in spec.choices]
+    if raw not in allowed:
+        raise ValueError(f"{spec.label} must be one of {', '.join(allowed)}.")
+    return raw
+
+
+def _priority(spec, raw, ticket):
+    if raw in (None, ""):
+        return ""
+    if raw not in Priority.values:
+        raise ValueError(f"Priority must be one of {', '.join(Priority.values)}.")
+    return raw
+
+
+def _category(spec, raw, ticket):
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, Category):
+        return raw
+    try:
+        return Category.objects.get(pk=int(raw), is_active=True)
+    except (Category.DoesNotExist, ValueError, TypeError):
+        raise ValueError("Choose an active category.") from None
+
+
+def _assignee(spec, raw, ticket):
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, User):
+        raw = raw.pk
+    try:
+        return User.objects.get(
+            pk=int(raw), is_active=True, role__in=[Role.SUPPORT, Role.OPERATIONS]
+        )
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise ValueError(
+            "The assignee must be an active Support or Operations user."
+        ) from None
+
+
+def _ticket_ref(spec, raw, ticket):
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip().upper().removeprefix("T-")
+    try:
+        other = Ticket.objects.get(number=int(text), client_id=ticket.client_id)
+    except (Ticket.DoesNotExist, ValueError):
+        raise ValueError(
+            "Name another ticket of the same client, e.g. T-1042."
+        ) from None
+    if other.pk == ticket.pk:
+        raise ValueError("A ticket cannot duplicate itself.")
+    return other
+
+
+def _bool(spec, raw, ticket):
+    if raw in (None, "", False, "false", "off", "0", 0):
+        return False
+    if raw in _TRUE:
+        return True
+    raise ValueError(f"{spec.label} must be true or false.")
+
+
+_PARSERS = {
+    "text": _text,
+    "longtext": _text,
+    "choice": _choice,
+    "priority": _priority,
+    "category": _category,
+    "assignee": _assignee,
+    "ticket": _ticket_ref,
+    "bool": _bool,
+}

@@ -1,0 +1,665 @@
+"""Every change to a ticket goes through a function here.
+
+Each one checks permission, validates, writes, appends an audit event and queues its
+side effects, all in one transaction: a refused or failed change leaves nothing behind.
+"""
+
+import logging
+import mimetypes
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from stratadesk.clients.models import Contact, Priority
+from stratadesk.core import audit, clock
+from stratadesk.core.errors import (
+    Conflict,
+    PermissionDenied,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+from stratadesk.core.sequences import take_next
+from stratadesk.notifications.services import queue_ticket_email
+from stratadesk.people.models import Role
+from stratadesk.svr import services as svr_services
+from stratadesk.svr.models import SvrStatus
+from stratadesk.tickets import lifecycle
+from stratadesk.tickets.gates import clean_gate
+from stratadesk.tickets.models import (
+    Attachment,
+    CloseReason,
+    Comment,
+    MaterialEntry,
+    Stage,
+    Ticket,
+    TimeEntry,
+)
+
+logger = logging.getLogger(__name__)
+
+TICKET_NUMBER_START = 1001
+
+# Stages in which work may still be logged against a ticket. Once an SVR is issued the
+# work log is what the client is verifying, so it is frozen.
+WORK_LOGGING_STAGES = {
+    Stage.ASSIGNED,
+    Stage.IN_PROGRESS,
+    Stage.PENDING_CLIENT,
+    Stage.PENDING_THIRD_PARTY,
+    Stage.RESOLVED,
+}
+
+
+# Who is acting ----------------------------------------------------------------------
+
+
+def _client_contact(actor, client_id):
+    if not actor.is_client or actor.user is None:
+        return None
+    return Contact.objects.filter(
+        user_id=actor.user_id, client_id=client_id, is_active=True
+    ).first()
+
+
+def facts_for(actor, ticket) -> lifecycle.Facts:
+    contact = _client_contact(actor, ticket.client_id)
+    return lifecycle.Facts(
+        role=actor.role,
+        is_assignee=actor.user_id is not None and ticket.assignee_id == actor.user_id,
+        is_requester=contact is not None and ticket.requester_id == contact.pk,
+        is_approver=contact is not None and contact.is_approver,
+        same_client=actor.client_id is not None and actor.client_id == ticket.client_id,
+    )
+
+
+def allowed_transitions(actor, ticket) -> list[lifecycle.Transition]:
+    """The buttons to show this actor: moves from the current stage open to them."""
+    return lifecycle.moves_from(ticket.stage, facts_for(actor, ticket))
+
+
+def _require_worker(actor, ticket, what: str) -> None:
+    """Operations and Admin change any ticket; Support only those assigned to them."""
+    if actor.role in (Role.OPERATIONS, Role.ADMIN):
+        return
+    if actor.role == Role.SUPPORT and ticket.assignee_id == actor.user_id:
+        return
+    if actor.role == Role.SUPPORT:
+        raise PermissionDenied(
+            f"Only the assignee, Operations or Admin may {what} on {ticket.reference}."
+        )
+    raise PermissionDenied(f"Your role may not {what}.")
+
+
+# Creating ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_ticket(
+    actor,
+    *,
+    client,
+    title: str,
+    description: str,
+    requester,
+    priority: str = "",
+    category=None,
+    site=None,
+    external_ref: str = "",
+    follow_up_of=None,
+) -> Ticket:
+    """Raise a new ticket in Request for `client`, resolved by the caller."""
+    if actor.role == Role.CLIENT:
+        if actor.client_id != client.pk:
+            raise PermissionDenied(
+                "You may raise tickets for your own organisation only."
+            )
+    elif actor.role not in lifecycle.RAISE_WHO and not actor.is_system:
+        raise PermissionDenied("Your role may not raise tickets.")
+
+    errors = {}
+    title = (title or "").strip()
+    description = (description or "").strip()
+    if not title:
+        errors["title"] = ["A title is required."]
+    elif len(title) > 200:
+        errors["title"] = ["A title has at most 200 characters."]
+    if not description:
+        errors["description"] = ["A description is required."]
+    if requester is None:
+        errors["requester"] = ["A requester contact is required."]
+    elif requester.client_id != client.pk or not requester.is_active:
+        errors["requester"] = [
+            "The requester must be an active contact of this client."
+        ]
+    if site is not None and site.client_id != client.pk:
+        errors["site"] = ["The site must belong to this client."]
+    priority = priority or client.default_priority
+    if priority not in Priority.values:
+        errors["priority"] = [f"Priority must be one of {', '.join(Priority.values)}."]
+    if errors:
+        raise ValidationFailed("The ticket could not be raised.", fields=errors)
+
+    external_ref = (external_ref or "").strip()
+    if external_ref:
+        existing = Ticket.objects.filter(
+            client=client, external_ref=external_ref
+        ).first()
+        if existing is not None:
+            raise Conflict(
+                f"A ticket with external_ref {external_ref!r} already exists.",
+                code="duplicate_external_ref",
+                ticket_number=existing.number,
+            )
+
+    now = clock.now()
+    ticket = Ticket(
+        number=take_next("ticket", start=TICKET_NUMBER_START),
+        title=title,
+        description=description,
+        priority=priority,
+        category=category,
+        client=client,
+        site=site,
+        requester=requester,
+        stage=Stage.REQUEST,
+        external_ref=external_ref,
+        channel=actor.channel,
+        created_by=actor.user,
+        follow_up_of=follow_up_of,
+        created_at=now,
+        updated_at=now,
+        stage_changed_at=now,
+    )
+    try:
+        with transaction.atomic():
+            ticket.save()
+    except IntegrityError:
+        # Two creates with one external_ref raced past the check above.
+        raise Conflict(
+            f"A ticket with external_ref {external_ref!r} already exists.",
+            code="duplicate_external_ref",
+        ) from None
+
+    audit.record(
+        actor,
+        "ticket.created",
+        ticket,
+        client=client,
+        to_stage=Stage.REQUEST,
+        data={
+            "priority": priority,
+            "follow_up_of": getattr(follow_up_of, "number", None),
+        },
+    )
+    queue_ticket_email("ticket_created", ticket, [requester.email])
+    logger.info(
+        "ticket created",
+        extra={
+            "ticket_id": ticket.pk,
+            "client_id": client.pk,
+            "channel": actor.channel,
+        },
+    )
+    return ticket
+
+
+# Moving through the lifecycle --------------------------------------------------------
+
+
+def transition(
+    actor, ticket, name: str, data=None, *, ip=None, user_agent=""
+) -> Ticket:
+    """Take the move `name` on `ticket` as `actor`, with the gate fields in `data`.
+
+    `ticket` is the caller's view of it: if anyone changed the ticket since it was
+    read, the move is refused as a conflict and nothing changes.
+    """
+    move = lifecycle.get(name)
+    if move is None or (move.automatic and not actor.is_system):
+        raise TransitionNotAllowed(
+            f"{name!r} is not a move you can take. "
+            + lifecycle.describe_allowed(ticket.stage, facts_for(actor, ticket)),
+            code="unknown_transition",
+        )
+
+    with transaction.atomic():
+        locked = _lock(ticket)
+        cleaned = _check_move(actor, locked, move, data or {})
+        _move(actor, locked, move, cleaned, ip=ip, user_agent=user_agent)
+    return locked
+
+
+def transition_to(actor, ticket, target: str, data=None, **kwargs) -> Ticket:
+    """Like transition(), naming the stage to move to, as the API does."""
+    facts = facts_for(actor, ticket)
+    move = lifecycle.find_by_target(ticket.stage, target, facts)
+    if move is None:
+        raise TransitionNotAllowed(
+            f"You cannot move {ticket.reference} to {target!r}. "
+            + lifecycle.describe_allowed(ticket.stage, facts)
+        )
+    return transition(actor, ticket, move.name, data, **kwargs)
+
+
+def _lock(ticket) -> Ticket:
+    locked = (
+        Ticket.objects.select_for_update()
+        .select_related("client", "requester", "assignee")
+        .get(pk=ticket.pk)
+    )
+    if locked.version != ticket.version:
+        raise Conflict(
+            f"{ticket.reference} was changed by someone else since you loaded it; "
+            "reload and try again.",
+            code="stale_ticket",
+        )
+    return locked
+
+
+def _check_move(actor, ticket, move, data) -> dict:
+    facts = facts_for(actor, ticket)
+    if ticket.stage not in move.sources or not lifecycle.permitted(move, facts):
+        raise TransitionNotAllowed(
+            f"You cannot {move.label.lower()} on {ticket.reference} "
+            f"while it is {ticket.stage_label}. "
+            + lifecycle.describe_allowed(ticket.stage, facts)
+        )
+    return clean_gate(move, ticket, data)
+
+
+def _move(actor, ticket, move, cleaned, *, ip=None, user_agent="") -> None:
+    """Apply the move's effects and write it. Caller holds the ticket's row lock."""
+    handler = _EFFECTS.get(move.name)
+    extra = (
+        handler(actor, ticket, cleaned, ip=ip, user_agent=user_agent) if handler else {}
+    )
+
+    from_stage = ticket.stage
+    now = clock.now()
+    ticket.stage = move.target
+    ticket.version += 1
+    ticket.updated_at = now
+    ticket.stage_changed_at = now
+    ticket.save()
+
+    audit.record(
+        actor,
+        "ticket.transitioned",
+        ticket,
+        client=ticket.client,
+        from_stage=from_stage,
+        to_stage=move.target,
+        reason=cleaned.get("reason", ""),
+        data={"transition": move.name, **(extra or {})},
+    )
+    logger.info(
+        "ticket moved",
+        extra={
+            "ticket_id": ticket.pk,
+            "transition": move.name,
+            "from_stage": from_stage,
+            "to_stage": move.target,
+        },
+    )
+
+
+# What each move does beyond changing the stage. Each returns data for the audit event.
+
+
+def _dismiss(actor, ticket, cleaned, **_):
+    ticket.close_reason = cleaned["close_reason"]
+    ticket.duplicate_of = cleaned.get("duplicate_of")
+    ticket.closed_at = clock.now()
+    duplicate = ticket.duplicate_of.number if ticket.duplicate_of else None
+    return {"close_reason": ticket.close_reason, "duplicate_of": duplicate}
+
+
+def _withdraw(actor, ticket, cleaned, **_):
+    ticket.close_reason = CloseReason.WITHDRAWN
+    ticket.closed_at = clock.now()
+    return {"close_reason": CloseReason.WITHDRAWN}
+
+
+def _assign(actor, ticket, cleaned, **_):
+    old = {"priority": ticket.priority, "assignee": ticket.assignee_id}
+    ticket.priority = cleaned["priority"]
+    ticket.category = cleaned["category"]
+    ticket.assignee = cleaned["assignee"]
+    queue_ticket_email("ticket_assigned", ticket, [ticket.assignee.email])
+    return {
+        "assignee": ticket.assignee_id,
+        "priority": ticket.priority,
+        "category": ticket.category_id,
+        "previous": old,
+    }
+
+
+def _hand_back(actor, ticket, cleaned, **_):
+    previous = ticket.assignee_id
+    ticket.assignee = None
+    return {"previous_assignee": previous}
+
+
+def _await_client(actor, ticket, cleaned, **_):
+    comment = _write_comment(actor, ticket, cleaned["message"], public=True)
+    queue_ticket_email(
+        "ticket_pending_client",
+        ticket,
+        [ticket.requester.email],
+        message=cleaned["message"],
+    )
+    return {"comment": comment.pk}
+
+
+def _await_third_party(actor, ticket, cleaned, **_):
+    ticket.third_party_name = cleaned["third_party_name"]
+    ticket.third_party_ref = cleaned["third_party_ref"]
+    return {"third_party": ticket.third_party_name, "reference": ticket.third_party_ref}
+
+
+def _resolve(actor, ticket, cleaned, **_):
+    ticket.resolution_summary = cleaned["resolution_summary"]
+    ticket.not_billable = cleaned["not_billable"]
+    ticket.not_billable_reason = cleaned.get("not_billable_reason", "")
+    ticket.resolved_at = clock.now()
+    queue_ticket_email("ticket_resolved", ticket, [ticket.requester.email])
+    return {"not_billable": ticket.not_billable}
+
+
+def _back_to_work(actor, ticket, cleaned, **_):
+    ticket.resolved_at = None
+    return {}
+
+
+def _issue_svr(actor, ticket, cleaned, **_):
+    if ticket.client.svr_review_required and actor.role == Role.SUPPORT:
+        raise PermissionDenied(
+            f"{ticket.client.name} requires Operations to review SVRs; "
+            "ask Operations to issue this one.",
+            code="svr_review_required",
+        )
+    svr = svr_services.issue(actor, ticket, cleaned["work_summary"])
+    approver_emails = [contact.email for contact in svr.approvers.all()]
+    queue_ticket_email("svr_issued", ticket, approver_emails, svr=svr)
+    return {"svr": svr.pk, "svr_version": svr.version}
+
+
+def _close_svr(status):
+    def effect(actor, ticket, cleaned, *, ip=None, user_agent="", **_):
+        svr = svr_services.decide(
+            actor,
+            ticket,
+            status,
+            typed_name=cleaned.get("typed_name", ""),
+            reason=cleaned.get("reason", ""),
+            ip=ip,
+            ua=user_agent,
+        )
+        ticket.close_reason = CloseReason.SVR_APPROVED
+        ticket.closed_at = clock.now()
+        return {"svr": svr.pk, "svr_version": svr.version, "svr_status": status}
+
+    return effect
+
+
+def _reject_svr(actor, ticket, cleaned, *, ip=None, user_agent="", **_):
+    svr = svr_services.decide(
+        actor,
+        ticket,
+        SvrStatus.REJECTED,
+        reason=cleaned["reason"],
+        ip=ip,
+        ua=user_agent,
+    )
+    ticket.resolved_at = None
+    return {"svr": svr.pk, "svr_version": svr.version}
+
+
+def _reopen(actor, ticket, cleaned, **_):
+    ticket.closed_at = None
+    ticket.close_reason = ""
+    ticket.resolved_at = None
+    return {}
+
+
+_EFFECTS = {
+    "dismiss": _dismiss,
+    "withdraw": _withdraw,
+    "assign": _assign,
+    "hand_back": _hand_back,
+    "await_client": _await_client,
+    "await_third_party": _await_third_party,
+    "resolve": _resolve,
+    "review_failed": _back_to_work,
+    "issue_svr": _issue_svr,
+    "approve_svr": _close_svr(SvrStatus.APPROVED),
+    "auto_approve_svr": _close_svr(SvrStatus.AUTO_APPROVED),
+    "override_svr": _close_svr(SvrStatus.OVERRIDDEN),
+    "reject_svr": _reject_svr,
+    "reopen": _reopen,
+}
+
+
+# Comments, work and files -------------------------------------------------------------
+
+
+def _write_comment(actor, ticket, body, *, public, system=False) -> Comment:
+    now = clock.now()
+    comment = Comment.objects.create(
+        ticket=ticket,
+        author=actor.user,
+        author_contact=_client_contact(actor, ticket.client_id),
+        author_label=actor.label,
+        body=body,
+        is_public=public,
+        is_system=system,
+        channel=actor.channel,
+        created_at=now,
+    )
+    staff_reply = public and not system and not actor.is_client and not actor.is_system
+    if staff_reply and ticket.first_response_at is None:
+        ticket.first_response_at = now
+    ticket.updated_at = now
+    Ticket.objects.filter(pk=ticket.pk).update(
+        updated_at=now, first_response_at=ticket.first_response_at
+    )
+    audit.record(
+        actor,
+        "ticket.commented",
+        ticket,
+        client=ticket.client,
+        data={"comment": comment.pk, "public": public},
+    )
+    return comment
+
+
+@transaction.atomic
+def add_comment(actor, ticket, body: str, *, public: bool = True) -> Comment:
+    """Add a public message or an internal note.
+
+    A client's reply to a ticket waiting on them moves it back to In Progress. A
+    client's reply to a Closed ticket opens a linked follow-up ticket instead of
+    reopening it.
+    """
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed(
+            "A comment needs some text.", fields={"body": ["Required."]}
+        )
+
+    if actor.is_client:
+        if actor.client_id != ticket.client_id:
+            raise PermissionDenied(
+                "You may comment on your organisation's tickets only."
+            )
+        if not public:
+            raise PermissionDenied("Clients cannot write internal notes.")
+        if ticket.stage == Stage.CLOSED:
+            return _follow_up(actor, ticket, body)
+    else:
+        _require_worker(actor, ticket, "comment")
+
+    locked = (
+        Ticket.objects.select_for_update().select_related("client").get(pk=ticket.pk)
+    )
+    comment = _write_comment(actor, locked, body, public=public)
+
+    if actor.is_client and locked.stage == Stage.PENDING_CLIENT:
+        _move(actor, locked, lifecycle.BY_NAME["client_replied"], {})
+    return comment
+
+
+def _follow_up(actor, closed_ticket, body) -> Comment:
+    requester = (
+        _client_contact(actor, closed_ticket.client_id) or closed_ticket.requester
+    )
+    follow_up = create_ticket(
+        actor,
+        client=closed_ticket.client,
+        title=f"Follow-up to {closed_ticket.reference}: {closed_ticket.title}"[:200],
+        description=body,
+        requester=requester,
+        priority=closed_ticket.priority,
+        category=closed_ticket.category,
+        site=closed_ticket.site,
+        follow_up_of=closed_ticket,
+    )
+    return _write_comment(actor, follow_up, body, public=True)
+
+
+def _check_work_stage(ticket, what):
+    if ticket.stage not in WORK_LOGGING_STAGES:
+        raise ValidationFailed(
+            f"{what} cannot be logged while {ticket.reference} is "
+            f"{ticket.stage_label}.",
+            code="work_log_frozen",
+        )
+
+
+@transaction.atomic
+def log_time(
+    actor,
+    ticket,
+    *,
+    minutes: int,
+    work_date,
+    work_type: str,
+    billable: bool = True,
+    note: str = "",
+) -> TimeEntry:
+    _require_worker(actor, ticket, "log time")
+    _check_work_stage(ticket, "Time")
+
+    entry = TimeEntry(
+        ticket=ticket,
+        engineer=actor.user,
+        work_date=work_date,
+        minutes=minutes,
+        work_type=work_type,
+        billable=billable,
+        note=(note or "").strip(),
+        created_at=clock.now(),
+    )
+    _full_clean(entry, exclude=["ticket", "engineer"])
+    entry.save()
+    audit.record(
+        actor,
+        "ticket.time_logged",
+        ticket,
+        client=ticket.client,
+        data={"entry": entry.pk, "minutes": minutes, "work_type": work_type},
+    )
+    return entry
+
+
+@transaction.atomic
+def add_material(
+    actor, ticket, *, item: str, quantity, unit_price, billable: bool = True
+) -> MaterialEntry:
+    _require_worker(actor, ticket, "record materials")
+    _check_work_stage(ticket, "Materials")
+
+    entry = MaterialEntry(
+        ticket=ticket,
+        item=(item or "").strip(),
+        quantity=quantity,
+        unit_price=unit_price,
+        billable=billable,
+        added_by=actor.user,
+        created_at=clock.now(),
+    )
+    _full_clean(entry, exclude=["ticket", "added_by"])
+    entry.save()
+    audit.record(
+        actor,
+        "ticket.material_added",
+        ticket,
+        client=ticket.client,
+        data={"entry": entry.pk, "item": entry.item, "quantity": str(entry.quantity)},
+    )
+    return entry
+
+
+@transaction.atomic
+def add_attachment(actor, ticket, upload, *, public: bool = True) -> Attachment:
+    """Store an uploaded file on the ticket, within the size and type limits."""
+    if actor.is_client:
+        if actor.client_id != ticket.client_id:
+            raise PermissionDenied("You may attach files to your own tickets only.")
+        public = True
+    else:
+        _require_worker(actor, ticket, "attach files")
+
+    content_type = _check_upload(upload)
+    attachment = Attachment.objects.create(
+        ticket=ticket,
+        file=upload,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        is_public=public,
+        uploaded_by=actor.user,
+        created_at=clock.now(),
+    )
+    audit.record(
+        actor,
+        "ticket.attachment_added",
+        ticket,
+        client=ticket.client,
+        data={"attachment": attachment.pk, "name": attachment.original_name},
+    )
+    return attachment
+
+
+def _check_upload(upload) -> str:
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationFailed(
+            f"{upload.name} is larger than the {limit // (1024 * 1024)} MB limit.",
+            code="attachment_too_large",
+            fields={"file": ["Too large."]},
+        )
+
+    # Trust neither the browser's type nor the name alone: both must agree on an
+    # allowed type.
+    guessed, _ = mimetypes.guess_type(upload.name)
+    declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
+    allowed = set(settings.ATTACHMENT_CONTENT_TYPES)
+    if guessed not in allowed or (declared and declared != guessed):
+        raise ValidationFailed(
+            f"{upload.name} is not an accepted file type.",
+            code="attachment_type_not_allowed",
+            fields={"file": ["Not an accepted file type."]},
+        )
+    return guessed
+
+
+def _full_clean(instance, exclude):
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "Some values are not valid.", fields=exc.message_dict
+        ) from None
