@@ -178,14 +178,19 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = env_str(
+_MAIL_BACKEND = env_str(
     "STRATADESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_HOST = env_str("STRATADESK_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("STRATADESK_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("STRATADESK_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("STRATADESK_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("STRATADESK_EMAIL_USE_TLS", False)
+_MAIL_OPTIONS = {}
+if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": env_str("STRATADESK_EMAIL_HOST", "localhost"),
+        "port": env_int("STRATADESK_EMAIL_PORT", 25),
+        "username": env_str("STRATADESK_EMAIL_HOST_USER", ""),
+        "password": env_str("STRATADESK_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("STRATADESK_EMAIL_USE_TLS", False),
+    }
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("STRATADESK_FROM_EMAIL", "Stratadesk <support@localhost>")
 SITE_URL = env_str("STRATADESK_SITE_URL", "http://127.0.0.1:8000")
 
