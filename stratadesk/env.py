@@ -13,15 +13,22 @@ class ConfigError(ValueError):
 
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str | None:
+    """The variable's value; unset and empty both mean "use the default"."""
+    value = os.environ.get(name, "").strip()
+    return value or None
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    value = _raw(name)
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
 
@@ -36,7 +43,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
 
@@ -50,14 +57,14 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 def env_choice(name: str, default: str, choices: set[str]) -> str:
-    value = os.environ.get(name, default)
+    value = env_str(name, default)
     if value not in choices:
         allowed = ", ".join(sorted(choices))
         raise ConfigError(f"{name} must be one of {allowed}; got {value!r}")
@@ -65,7 +72,7 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
 
 
 def env_timezone(name: str, default: str) -> str:
-    value = os.environ.get(name, default)
+    value = env_str(name, default)
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):

@@ -150,6 +150,10 @@ STORAGES = {
     },
 }
 
+# In development whitenoise serves files straight from the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
 # Attachments: the largest file accepted and the content types allowed.
 ATTACHMENT_MAX_BYTES = env_int("STRATADESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_CONTENT_TYPES = env_list(

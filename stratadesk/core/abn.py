@@ -10,8 +10,10 @@ from stdnum.au import abn
 
 def normalise_abn(value: str) -> str:
     """Return the compact 11-digit ABN or raise ValidationError with a clear reason."""
+    # People copy ABNs from letterheads as "53 004 085 616" or "53-004-085-616".
+    cleaned = (value or "").replace("-", "").replace(" ", "")
     try:
-        return abn.validate(value)
+        return abn.validate(cleaned)
     except stdnum_errors.InvalidLength:
         raise ValidationError("An ABN has 11 digits.", code="invalid_abn") from None
     except stdnum_errors.InvalidFormat:
