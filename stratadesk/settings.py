@@ -150,7 +150,7 @@ STORAGES = {
     },
 }
 
-# In development whitenoise serves files straight from the apps, no collectstatic needed.
+# In development whitenoise serves files from the apps; no collectstatic needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 

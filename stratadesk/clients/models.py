@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
-from stratadesk.core.abn import format_abn, normalise_abn
+from stratadesk.core.abn import format_abn, normalise_abn, validate_abn
 
 
 class AustralianState(models.TextChoices):
@@ -36,7 +36,8 @@ def validate_timezone(value: str) -> None:
 class ClientOrganisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
-    abn = models.CharField("ABN", max_length=11, blank=True)
+    # Room for "53 004 085 616" as typed; clean() stores the compact 11 digits.
+    abn = models.CharField("ABN", max_length=20, blank=True, validators=[validate_abn])
     state = models.CharField(max_length=3, choices=AustralianState.choices)
     timezone = models.CharField(
         max_length=64, default="Australia/Sydney", validators=[validate_timezone]

@@ -7,6 +7,13 @@ from stratadesk.core.models import AuditEvent, BusinessProfile
 class BusinessProfileAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "abn_display", "gst_registered"]
 
+    # There is one MSP: once its profile exists it is edited, never duplicated.
+    def has_add_permission(self, request):
+        return not BusinessProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

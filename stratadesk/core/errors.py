@@ -42,3 +42,15 @@ class TransitionNotAllowed(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     status = 409
+
+
+def full_clean_or_fail(instance, exclude=None) -> None:
+    """Run the model's validation, reporting problems as ValidationFailed by field."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "Some values are not valid.", fields=exc.message_dict
+        ) from None

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from stratadesk.core.abn import format_abn, validate_abn
+from stratadesk.core.abn import format_abn, normalise_abn, validate_abn
 
 
 class BusinessProfile(models.Model):
@@ -12,7 +12,8 @@ class BusinessProfile(models.Model):
 
     legal_name = models.CharField(max_length=200)
     trading_name = models.CharField(max_length=200, blank=True)
-    abn = models.CharField("ABN", max_length=11, validators=[validate_abn])
+    # Room for "53 004 085 616" as typed; clean() stores the compact 11 digits.
+    abn = models.CharField("ABN", max_length=20, validators=[validate_abn])
     gst_registered = models.BooleanField("registered for GST", default=True)
     address = models.TextField(blank=True)
     email = models.EmailField(blank=True)
@@ -24,6 +25,10 @@ class BusinessProfile(models.Model):
 
     def __str__(self):
         return self.trading_name or self.legal_name
+
+    def clean(self):
+        if self.abn:
+            self.abn = normalise_abn(self.abn)
 
     @property
     def abn_display(self) -> str:

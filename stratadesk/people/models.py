@@ -50,6 +50,11 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES
 
     def save(self, *args, **kwargs):
-        # Only Admins reach Django's admin site; keep the flag in step with the role.
-        self.is_staff = self.role == Role.ADMIN
+        # `createsuperuser` knows nothing of roles; a superuser it makes is an Admin.
+        if not self.role and self.is_superuser:
+            self.role = Role.ADMIN
+
+        # Django's admin site is the Admin role's configuration screen, and only theirs:
+        # keep its flags in step with the role rather than as separate grants.
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)

@@ -17,6 +17,7 @@ from stratadesk.core.errors import (
     PermissionDenied,
     TransitionNotAllowed,
     ValidationFailed,
+    full_clean_or_fail,
 )
 from stratadesk.core.sequences import take_next
 from stratadesk.notifications.services import queue_ticket_email
@@ -560,7 +561,7 @@ def log_time(
         note=(note or "").strip(),
         created_at=clock.now(),
     )
-    _full_clean(entry, exclude=["ticket", "engineer"])
+    full_clean_or_fail(entry, exclude=["ticket", "engineer"])
     entry.save()
     audit.record(
         actor,
@@ -588,7 +589,7 @@ def add_material(
         added_by=actor.user,
         created_at=clock.now(),
     )
-    _full_clean(entry, exclude=["ticket", "added_by"])
+    full_clean_or_fail(entry, exclude=["ticket", "added_by"])
     entry.save()
     audit.record(
         actor,
@@ -652,14 +653,3 @@ def _check_upload(upload) -> str:
             fields={"file": ["Not an accepted file type."]},
         )
     return guessed
-
-
-def _full_clean(instance, exclude):
-    from django.core.exceptions import ValidationError
-
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise ValidationFailed(
-            "Some values are not valid.", fields=exc.message_dict
-        ) from None
