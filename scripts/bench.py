@@ -17,7 +17,7 @@ os.environ.setdefault("STRATADESK_VAR_DIR", tempfile.mkdtemp(prefix="sd-bench-")
 os.environ.setdefault("STRATADESK_LOG_LEVEL", "WARNING")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stratadesk.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -50,8 +50,8 @@ def queries(label, fn):
 
 
 def main():
-    from tests.fixtures import PASSWORD, World, actor
     from stratadesk.tickets import services
+    from tests.fixtures import PASSWORD, World, actor
 
     print(f"database: {connection.vendor}  tickets: {TICKETS}")
     call_command("migrate", verbosity=0)
