@@ -140,6 +140,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "stratadesk" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("STRATADESK_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {

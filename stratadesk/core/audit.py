@@ -1,5 +1,6 @@
 """Writing audit events, inside the transaction of the change they record."""
 
+from stratadesk.core import clock
 from stratadesk.core.context import current_request_id
 from stratadesk.core.models import AuditEvent
 
@@ -11,6 +12,7 @@ def record(actor, action: str, subject, *, client=None, **fields) -> AuditEvent:
     reason and data.
     """
     return AuditEvent.objects.create(
+        occurred_at=clock.now(),
         actor=actor.user,
         actor_label=actor.label,
         actor_role=actor.role,

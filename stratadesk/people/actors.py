@@ -28,7 +28,7 @@ class Actor:
             role=user.role,
             channel=channel,
             client_id=user.client_id,
-            label=user.get_username(),
+            label=user.get_full_name() or user.get_username(),
             request_id=request_id,
         )
 

@@ -6,4 +6,12 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.ticket_list, name="ticket_list"),
+    path("tickets/new/", views.ticket_create, name="ticket_create"),
+    path("tickets/<int:number>/", views.ticket_detail, name="ticket_detail"),
+    path("tickets/<int:number>/reply/", views.ticket_reply, name="ticket_reply"),
+    path(
+        "tickets/<int:number>/transition/<slug:name>/",
+        views.ticket_transition,
+        name="ticket_transition",
+    ),
 ]

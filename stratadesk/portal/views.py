@@ -1,7 +1,183 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+"""Client portal: an organisation's tickets, replies, SVR decisions and new requests.
+
+Every ticket is fetched through the selectors, so another organisation's ticket is a
+404 exactly like a number never used.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from stratadesk.console.gate_forms import GateForm, attach_errors
+from stratadesk.core.errors import DomainError, NotFound
+from stratadesk.core.models import Channel
+from stratadesk.people.actors import Actor
+from stratadesk.svr.models import SvrStatus
+from stratadesk.tickets import lifecycle, selectors, services
+from stratadesk.tickets.models import Stage
+
+from .access import client_required
+from .forms import RaiseTicketForm, ReplyForm
+from .timeline import client_timeline
+
+PER_PAGE = 50
+INVALID = 422
 
 
-@login_required
+@client_required
 def ticket_list(request):
-    return HttpResponse("portal")
+    tickets = (
+        selectors.visible_tickets(request.user)
+        .select_related("requester")
+        .order_by("-updated_at", "-number")
+    )
+    page = Paginator(tickets, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/ticket_list.html", {"page": page})
+
+
+@client_required
+def ticket_create(request):
+    client = request.user.client
+    form = RaiseTicketForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = _raise(request, client, form.cleaned_data)
+        except DomainError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, f"{ticket.reference} raised. Thank you.")
+            return redirect("portal:ticket_detail", number=ticket.number)
+    status = INVALID if form.is_bound else 200
+    return render(request, "portal/ticket_create.html", {"form": form}, status=status)
+
+
+@client_required
+def ticket_detail(request, number):
+    return _render_ticket(request, _ticket(request, number))
+
+
+@client_required
+@require_POST
+def ticket_reply(request, number):
+    ticket = _ticket(request, number)
+    form = ReplyForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            comment = services.add_comment(
+                _actor(request), ticket, form.cleaned_data["body"], public=True
+            )
+        except DomainError as exc:
+            attach_errors(form, exc)
+            error = exc
+        else:
+            return _replied(request, ticket, comment)
+    status = error.status if error else INVALID
+    return _render_ticket(request, ticket, reply_form=form, error=error, status=status)
+
+
+@client_required
+@require_POST
+def ticket_transition(request, number, name):
+    ticket = _ticket(request, number)
+    move = lifecycle.get(name)
+    if move is None:
+        raise Http404("No such move.")
+
+    form = GateForm(move, ticket, request.POST)
+    # Checked against the version the person saw: see console.views.ticket_transition.
+    ticket.version = _posted_version(request)
+    try:
+        moved = services.transition(
+            _actor(request),
+            ticket,
+            name,
+            form.raw_values(),
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    except DomainError as exc:
+        attach_errors(form, exc)
+        fresh = _ticket(request, number)
+        return _render_ticket(request, fresh, gate_form=form, error=exc)
+
+    messages.success(request, f"{moved.reference} is now {moved.stage_label}.")
+    return redirect("portal:ticket_detail", number=number)
+
+
+# Helpers --------------------------------------------------------------------------
+
+
+def _actor(request) -> Actor:
+    return Actor.from_request(request, Channel.PORTAL)
+
+
+def _ticket(request, number):
+    try:
+        return selectors.ticket_for(request.user, number)
+    except NotFound:
+        raise Http404("No such ticket.") from None
+
+
+def _posted_version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
+
+
+def _raise(request, client, data):
+    return services.create_ticket(
+        _actor(request),
+        client=client,
+        title=data["title"],
+        description=data["description"],
+        # A login without a contact has no requester; the service says so.
+        requester=getattr(request.user, "contact", None),
+        site=data.get("site"),
+    )
+
+
+def _replied(request, ticket, comment):
+    # A reply to a Closed ticket is filed on a new follow-up ticket, not this one.
+    if comment.ticket_id != ticket.pk:
+        follow_up = comment.ticket
+        messages.success(
+            request,
+            f"{ticket.reference} is closed, so your reply opened "
+            f"{follow_up.reference}.",
+        )
+        return redirect("portal:ticket_detail", number=follow_up.number)
+    messages.success(request, "Your reply has been sent.")
+    return redirect("portal:ticket_detail", number=ticket.number)
+
+
+def _pending_svr(ticket):
+    if ticket.stage != Stage.SVR_PENDING:
+        return None
+    return ticket.svrs.filter(status=SvrStatus.PENDING).first()
+
+
+def _render_ticket(
+    request, ticket, *, gate_form=None, reply_form=None, error=None, status=None
+):
+    moves = services.allowed_transitions(_actor(request), ticket)
+    gate_forms = [
+        gate_form
+        if gate_form is not None and gate_form.move.name == move.name
+        else GateForm(move, ticket)
+        for move in moves
+    ]
+    context = {
+        "ticket": ticket,
+        "error": error,
+        "gate_forms": gate_forms,
+        "move_url": "portal:ticket_transition",
+        "svr": _pending_svr(ticket),
+        "timeline": client_timeline(request.user, ticket),
+        "reply_form": reply_form or ReplyForm(),
+    }
+    status = status or (error.status if error else 200)
+    return render(request, "portal/ticket_detail.html", context, status=status)

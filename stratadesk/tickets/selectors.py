@@ -33,7 +33,13 @@ def visible_tickets(user) -> QuerySet[Ticket]:
 def ticket_for(user, number, *, for_update=False) -> Ticket:
     """The ticket with this human number if `user` may read it, else NotFound."""
     tickets = visible_tickets(user).select_related(
-        "client", "requester", "assignee", "category", "site"
+        "client",
+        "requester",
+        "assignee",
+        "category",
+        "site",
+        "duplicate_of",
+        "follow_up_of",
     )
     if for_update:
         tickets = tickets.select_for_update()

@@ -126,7 +126,12 @@ def create_ticket(
         errors["title"] = ["A title has at most 200 characters."]
     if not description:
         errors["description"] = ["A description is required."]
-    if requester is None:
+    if requester is None and actor.is_client:
+        errors["requester"] = [
+            "Your login is not linked to a contact of your organisation; "
+            "ask your service provider to link it."
+        ]
+    elif requester is None:
         errors["requester"] = ["A requester contact is required."]
     elif requester.client_id != client.pk or not requester.is_active:
         errors["requester"] = [

@@ -1,0 +1,60 @@
+"""Formatting shared by the console and portal templates."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_date
+from django.utils.html import format_html
+
+from stratadesk.tickets.models import WorkType
+
+register = template.Library()
+
+
+@register.filter
+def person(user) -> str:
+    """A user's full name, or their username when they gave no name."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def duration(minutes) -> str:
+    """Minutes as hours and minutes, e.g. 90 -> '1 h 30 min'."""
+    minutes = int(minutes or 0)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    if not rest:
+        return f"{hours} h"
+    return f"{hours} h {rest} min"
+
+
+@register.filter
+def money(amount) -> str:
+    """Dollars with cents and thousands separators, e.g. '$1,234.50'."""
+    return f"${Decimal(amount or 0):,.2f}"
+
+
+@register.filter
+def work_type(code) -> str:
+    """A work type code as people say it, e.g. 'after_hours' -> 'After hours'."""
+    return WorkType(code).label if code in WorkType.values else code
+
+
+@register.filter
+def iso_date(text):
+    """ISO date text (as SVR snapshots store it) as a date for the `date` filter."""
+    return parse_date(text or "") or text
+
+
+@register.simple_tag
+def when(moment):
+    """A <time> element for an instant, in the site's time zone; a dash for none."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    shown = dateformat.format(local, "j M Y, H:i")
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
