@@ -38,7 +38,7 @@ Stratadesk is running.
   Admin:    http://$host:$port/admin/
   Sign in:  http://$host:$port/login/
 
-Demo logins (password: ${STRATADESK_DEMO_PASSWORD:-see above}):
+Demo logins (password Harbour-Lights-2026):
   admin, ops, support1, support2, accounts, client-nsw, client-vic, client-wa
 
 Press Ctrl-C to stop.

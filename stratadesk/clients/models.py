@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
+from stratadesk.core import clock
 from stratadesk.core.abn import format_abn, normalise_abn, validate_abn
 
 
@@ -55,7 +56,7 @@ class ClientOrganisation(models.Model):
         help_text="On: only Operations or Admin may issue an SVR to this client.",
     )
     is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["name"]

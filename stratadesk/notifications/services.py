@@ -5,15 +5,34 @@ that rolls back sends nothing, and a committed change always has its sends queue
 Issue 7 replaces the fixed recipients below with per-client notification rules.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.template.loader import render_to_string
 
 from stratadesk.notifications.tasks import send_email
 
+_suppressed: ContextVar[bool] = ContextVar("notifications_suppressed", default=False)
+
+
+@contextmanager
+def suppressed():
+    """Queue nothing inside the block.
+
+    For replaying history (the demo loader): the events happened in the story's past,
+    and nobody should be emailed about them now.
+    """
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
 
 def queue_ticket_email(event: str, ticket, to: list[str], **context) -> None:
     recipients = sorted({address for address in to if address})
-    if not recipients:
+    if not recipients or _suppressed.get():
         return
 
     context = {

@@ -4,10 +4,11 @@ A ticket the user may not see is reported exactly like one that does not exist, 
 caller can tell another client's ticket numbers apart from unused ones.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from stratadesk.core.errors import NotFound
 from stratadesk.people.models import Role
+from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets.models import Comment, Stage, Ticket
 
 
@@ -20,7 +21,12 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     if user.role == Role.CLIENT:
         tickets = tickets.filter(client_id=user.client_id)
         if not user.client.contacts_see_all_tickets:
-            tickets = tickets.filter(requester__user=user)
+            # Sharing off: their own requests, plus any ticket whose SVR they were
+            # asked to approve (they cannot verify work they cannot read).
+            asked_to_approve = ServiceVerificationReport.objects.filter(
+                ticket=OuterRef("pk"), approvers__user=user
+            )
+            tickets = tickets.filter(Q(requester__user=user) | Exists(asked_to_approve))
         return tickets
     if user.role == Role.ACCOUNTS:
         # Accounts bills verified work; open tickets are not theirs to read.

@@ -9,7 +9,8 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'core_auditevent is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING
+        MESSAGE = 'core_auditevent is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 
