@@ -48,7 +48,7 @@ def ticket_for(user, number, *, for_update=False) -> Ticket:
         "follow_up_of",
     )
     if for_update:
-        tickets = tickets.select_for_update()
+        tickets = tickets.select_for_update(of=("self",))
     try:
         return tickets.get(number=int(number))
     except (Ticket.DoesNotExist, ValueError, TypeError):

@@ -249,7 +249,7 @@ def transition_to(actor, ticket, target: str, data=None, **kwargs) -> Ticket:
 
 def _lock(ticket) -> Ticket:
     locked = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("client", "requester", "assignee")
         .get(pk=ticket.pk)
     )
@@ -506,7 +506,9 @@ def add_comment(actor, ticket, body: str, *, public: bool = True) -> Comment:
         _require_worker(actor, ticket, "comment")
 
     locked = (
-        Ticket.objects.select_for_update().select_related("client").get(pk=ticket.pk)
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .get(pk=ticket.pk)
     )
     comment = _write_comment(actor, locked, body, public=public)
 

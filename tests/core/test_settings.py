@@ -26,10 +26,10 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
 
 
 def test_it_refuses_a_malformed_setting_naming_the_variable():
-    result = _import_settings(STRATADESK_SQLITE_TIMEOUT="soon")
+    result = _import_settings(STRATADESK_ATTACHMENT_MAX_BYTES="lots")
 
     assert result.returncode != 0
-    assert "STRATADESK_SQLITE_TIMEOUT" in result.stderr
+    assert "STRATADESK_ATTACHMENT_MAX_BYTES" in result.stderr
 
 
 def test_it_starts_in_production_with_a_proper_secret_key():
