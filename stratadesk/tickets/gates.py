@@ -5,7 +5,9 @@ from stratadesk.core.errors import ValidationFailed
 from stratadesk.people.models import Role, User
 from stratadesk.tickets.models import Category, CloseReason, Ticket
 
-_TRUE = {True, "true", "on", "1", "yes"}
+# Tuples, not sets: a JSON list or object must compare unequal, not fail to hash.
+_TRUE = (True, "true", "on", "1", "yes")
+_FALSE = (None, "", False, "false", "off", "0", "no")
 MAX_TEXT = 5000
 
 
@@ -51,6 +53,12 @@ def _cross_field_rules(move, ticket, cleaned, errors) -> None:
         if cleaned["close_reason"] != CloseReason.DUPLICATE and duplicate is not None:
             errors["duplicate_of"] = ["Only a duplicate names another ticket."]
 
+    if move.name == "reopen" and ticket.assignee_id is None:
+        errors["reason"] = [
+            "This ticket was closed without ever being worked; raise a new ticket "
+            "instead of reopening it."
+        ]
+
     if move.name == "resolve":
         has_work = ticket.time_entries.exists() or ticket.material_entries.exists()
         if cleaned["not_billable"] and not cleaned.get("not_billable_reason"):
@@ -68,8 +76,9 @@ def _text(spec, raw, ticket):
     if not isinstance(raw, str):
         raise ValueError(f"{spec.label} must be text.")
     value = raw.strip()
-    if len(value) > MAX_TEXT:
-        raise ValueError(f"{spec.label} has at most {MAX_TEXT} characters.")
+    limit = spec.max_length or MAX_TEXT
+    if len(value) > limit:
+        raise ValueError(f"{spec.label} has at most {limit} characters.")
     return value
 
 
@@ -94,7 +103,7 @@ def _category(spec, raw, ticket):
     if raw in (None, ""):
         return None
     if isinstance(raw, Category):
-        return raw
+        raw = raw.pk
     try:
         return Category.objects.get(pk=int(raw), is_active=True)
     except (Category.DoesNotExist, ValueError, TypeError):
@@ -119,6 +128,8 @@ def _assignee(spec, raw, ticket):
 def _ticket_ref(spec, raw, ticket):
     if raw in (None, ""):
         return None
+    if isinstance(raw, Ticket):
+        raw = raw.number
     text = str(raw).strip().upper().removeprefix("T-")
     try:
         other = Ticket.objects.get(number=int(text), client_id=ticket.client_id)
@@ -132,7 +143,10 @@ def _ticket_ref(spec, raw, ticket):
 
 
 def _bool(spec, raw, ticket):
-    if raw in (None, "", False, "false", "off", "0", 0):
+    # JSON bodies can carry lists or objects here; only scalars are flags.
+    if not isinstance(raw, bool | int | str | None):
+        raise ValueError(f"{spec.label} must be true or false.")
+    if raw in _FALSE:
         return False
     if raw in _TRUE:
         return True

@@ -35,6 +35,8 @@ class GateField:
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
     help: str = ""
+    # The database column's width, for text fields stored on the ticket or SVR.
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -159,8 +161,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         Stage.PENDING_THIRD_PARTY,
         WORKERS,
         fields=(
-            GateField("third_party_name", "Third party"),
-            GateField("third_party_ref", "Their reference"),
+            GateField("third_party_name", "Third party", max_length=150),
+            GateField("third_party_ref", "Their reference", max_length=100),
         ),
         effects="SLA pauses per client policy",
     ),
@@ -194,6 +196,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                 "not_billable_reason",
                 "Why not billable",
                 required=False,
+                max_length=300,
                 help="Required when no time or materials are recorded.",
             ),
         ),
@@ -229,7 +232,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Stage.CLOSED,
         {CLIENT: APPROVER},
         fields=(
-            GateField("typed_name", "Type your full name"),
+            GateField("typed_name", "Type your full name", max_length=150),
             GateField(
                 "declaration",
                 "I confirm the work described was completed to my satisfaction",

@@ -31,6 +31,8 @@ class CloseReason(models.TextChoices):
     NOT_SERVICE_REQUEST = "not_service_request", "Not a service request"
     WITHDRAWN = "withdrawn", "Withdrawn"
     SVR_APPROVED = "svr_approved", "SVR approved"
+    SVR_AUTO_APPROVED = "svr_auto_approved", "SVR auto-approved"
+    SVR_OVERRIDDEN = "svr_overridden", "SVR closed by Admin override"
 
 
 class Category(models.Model):

@@ -142,10 +142,12 @@ def create_ticket(
     priority = priority or client.default_priority
     if priority not in Priority.values:
         errors["priority"] = [f"Priority must be one of {', '.join(Priority.values)}."]
+    external_ref = (external_ref or "").strip()
+    if len(external_ref) > 100:
+        errors["external_ref"] = ["An external reference has at most 100 characters."]
     if errors:
         raise ValidationFailed("The ticket could not be raised.", fields=errors)
 
-    external_ref = (external_ref or "").strip()
     if external_ref:
         existing = Ticket.objects.filter(
             client=client, external_ref=external_ref
@@ -390,6 +392,13 @@ def _issue_svr(actor, ticket, cleaned, **_):
     return {"svr": svr.pk, "svr_version": svr.version}
 
 
+_SVR_CLOSE_REASONS = {
+    SvrStatus.APPROVED: CloseReason.SVR_APPROVED,
+    SvrStatus.AUTO_APPROVED: CloseReason.SVR_AUTO_APPROVED,
+    SvrStatus.OVERRIDDEN: CloseReason.SVR_OVERRIDDEN,
+}
+
+
 def _close_svr(status):
     def effect(actor, ticket, cleaned, *, ip=None, user_agent="", **_):
         svr = svr_services.decide(
@@ -401,7 +410,7 @@ def _close_svr(status):
             ip=ip,
             ua=user_agent,
         )
-        ticket.close_reason = CloseReason.SVR_APPROVED
+        ticket.close_reason = _SVR_CLOSE_REASONS[status]
         ticket.closed_at = clock.now()
         return {"svr": svr.pk, "svr_version": svr.version, "svr_status": status}
 
@@ -500,16 +509,18 @@ def add_comment(actor, ticket, body: str, *, public: bool = True) -> Comment:
             )
         if not public:
             raise PermissionDenied("Clients cannot write internal notes.")
-        if ticket.stage == Stage.CLOSED:
-            return _follow_up(actor, ticket, body)
     else:
         _require_worker(actor, ticket, "comment")
 
+    # Decide on the locked row, not the caller's copy: the ticket may have closed
+    # since the caller read it, and then the reply belongs on a follow-up.
     locked = (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("client")
+        .select_related("client", "requester", "category", "site")
         .get(pk=ticket.pk)
     )
+    if actor.is_client and locked.stage == Stage.CLOSED:
+        return _follow_up(actor, locked, body)
     comment = _write_comment(actor, locked, body, public=public)
 
     if actor.is_client and locked.stage == Stage.PENDING_CLIENT:
