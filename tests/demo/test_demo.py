@@ -72,14 +72,17 @@ def test_it_closes_tickets_by_every_route(demo_output):
     closed = Ticket.objects.filter(stage=Stage.CLOSED)
 
     reasons = set(closed.values_list("close_reason", flat=True))
-    assert reasons == set(CloseReason.values)
+    # Auto-approval needs the per-client schedule (issue 6); the demo has none yet.
+    assert reasons == set(CloseReason.values) - {CloseReason.SVR_AUTO_APPROVED}
     for duplicate in closed.filter(close_reason=CloseReason.DUPLICATE):
         assert duplicate.duplicate_of.client_id == duplicate.client_id
         assert duplicate.duplicate_of.created_at < duplicate.created_at
 
 
 def test_it_closes_by_svr_only_with_a_decided_svr(demo_output):
-    closed_by_svr = Ticket.objects.filter(close_reason=CloseReason.SVR_APPROVED)
+    closed_by_svr = Ticket.objects.filter(
+        close_reason__in=[CloseReason.SVR_APPROVED, CloseReason.SVR_OVERRIDDEN]
+    )
     final_status = Counter()
     for ticket in closed_by_svr:
         last = ticket.svrs.order_by("-version").first()
