@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from stratadesk.clients.models import ClientOrganisation, Contact, Site
+from stratadesk.core.admin_audit import AuditedAdmin
 
 
 class ContactInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class SiteInline(admin.TabularInline):
 
 
 @admin.register(ClientOrganisation)
-class ClientOrganisationAdmin(admin.ModelAdmin):
+class ClientOrganisationAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "abn_display", "state", "timezone", "is_active"]
     list_filter = ["state", "is_active"]
     search_fields = ["name", "slug", "abn"]
@@ -24,7 +25,7 @@ class ClientOrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "email", "client", "is_approver", "is_billing"]
     list_filter = ["client", "is_approver", "is_billing"]
     search_fields = ["name", "email"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from stratadesk.core.admin_audit import AuditedAdmin
 from stratadesk.core.models import AuditEvent, BusinessProfile
 
 
 @admin.register(BusinessProfile)
-class BusinessProfileAdmin(admin.ModelAdmin):
+class BusinessProfileAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["legal_name", "abn_display", "gst_registered"]
 
     # There is one MSP: once its profile exists it is edited, never duplicated.

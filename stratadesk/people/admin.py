@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
+from stratadesk.core.admin_audit import AuditedAdmin
 from stratadesk.people.models import User
+
+# Access is by the five roles, not by Django groups; hiding groups avoids a second,
+# unused permission system.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "email", "role", "client", "is_active"]
     list_filter = ["role", "client", "is_active"]
     fieldsets = [

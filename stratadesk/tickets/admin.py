@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from stratadesk.core.admin_audit import AuditedAdmin
 from stratadesk.tickets.models import Category
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "is_active"]
 
 
