@@ -15,6 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("STRATADESK_VAR_DIR", tempfile.mkdtemp(prefix="sd-bench-"))
 os.environ.setdefault("STRATADESK_LOG_LEVEL", "WARNING")
+# Django's test client calls itself "testserver".
+os.environ.setdefault("STRATADESK_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stratadesk.settings")
 
 import django
