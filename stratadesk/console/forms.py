@@ -98,7 +98,7 @@ class CommentForm(forms.Form):
 
 
 class TimeEntryForm(forms.Form):
-    minutes = forms.IntegerField(label="Minutes", min_value=1)
+    minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=24 * 60)
     work_date = forms.DateField(
         label="Date worked",
         initial=timezone.localdate,
@@ -123,3 +123,16 @@ class MaterialForm(forms.Form):
         min_value=Decimal("0"),
     )
     billable = forms.BooleanField(label="Billable", required=False, initial=True)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="File")
+    visibility = forms.ChoiceField(
+        label="Who sees it",
+        choices=[
+            (INTERNAL, "Staff only"),
+            (PUBLIC, "The client too"),
+        ],
+        initial=INTERNAL,
+        widget=forms.RadioSelect,
+    )

@@ -21,7 +21,15 @@ from stratadesk.people.models import Role
 from stratadesk.tickets import lifecycle, selectors, services
 
 from .access import staff_required
-from .forms import PUBLIC, CommentForm, MaterialForm, TicketFilterForm, TimeEntryForm
+from .downloads import attachment_response
+from .forms import (
+    PUBLIC,
+    AttachmentForm,
+    CommentForm,
+    MaterialForm,
+    TicketFilterForm,
+    TimeEntryForm,
+)
 from .gate_forms import GateForm, attach_errors
 from .timeline import staff_timeline
 
@@ -96,6 +104,17 @@ def ticket_material(request, number):
     return _work_form(request, number, MaterialForm, "material", _add_material)
 
 
+@staff_required
+@require_POST
+def ticket_attachment(request, number):
+    return _work_form(request, number, AttachmentForm, "attachment", _attach)
+
+
+@staff_required
+def attachment_download(request, number, attachment_id):
+    return attachment_response(request.user, _ticket(request, number), attachment_id)
+
+
 # What each work form does. Each returns the flash message for its success.
 
 
@@ -103,6 +122,12 @@ def _add_comment(actor, ticket, data) -> str:
     public = data["visibility"] == PUBLIC
     services.add_comment(actor, ticket, data["body"], public=public)
     return "Reply sent to the client." if public else "Internal note added."
+
+
+def _attach(actor, ticket, data) -> str:
+    public = data["visibility"] == PUBLIC
+    attachment = services.add_attachment(actor, ticket, data["file"], public=public)
+    return f"Attached {attachment.original_name}."
 
 
 def _log_time(actor, ticket, data) -> str:
@@ -139,7 +164,7 @@ def _posted_version(request) -> int:
 
 def _work_form(request, number, form_class, prefix, action):
     ticket = _ticket(request, number)
-    form = form_class(request.POST, prefix=prefix)
+    form = form_class(request.POST, request.FILES, prefix=prefix)
     error = None
     if form.is_valid():
         try:
@@ -175,6 +200,7 @@ def _render_ticket(
         "comment_form": CommentForm(prefix="comment"),
         "time_form": TimeEntryForm(prefix="time"),
         "material_form": MaterialForm(prefix="material"),
+        "attachment_form": AttachmentForm(prefix="attachment"),
         **bound,
     }
     context = {
@@ -186,6 +212,7 @@ def _render_ticket(
         "can_log_work": can_work and ticket.stage in services.WORK_LOGGING_STAGES,
         "timeline": staff_timeline(request.user, ticket),
         "svrs": ticket.svrs.select_related("issued_by", "decided_by"),
+        "attachments": selectors.visible_attachments(request.user, ticket),
         **_work_log(ticket),
         **forms,
     }

@@ -28,3 +28,10 @@ class RaiseTicketForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(label="Your reply", widget=forms.Textarea({"rows": 4}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, image, text, CSV, Word, Excel or ZIP, up to 10 MB.",
+    )

@@ -10,6 +10,16 @@ urlpatterns = [
     path("tickets/<int:number>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:number>/reply/", views.ticket_reply, name="ticket_reply"),
     path(
+        "tickets/<int:number>/attachments/",
+        views.ticket_attachment,
+        name="ticket_attachment",
+    ),
+    path(
+        "tickets/<int:number>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
         "tickets/<int:number>/transition/<slug:name>/",
         views.ticket_transition,
         name="ticket_transition",

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from stratadesk.console.downloads import attachment_response
 from stratadesk.console.gate_forms import GateForm, attach_errors
 from stratadesk.core.errors import DomainError, NotFound
 from stratadesk.core.models import Channel
@@ -19,7 +20,7 @@ from stratadesk.tickets import lifecycle, selectors, services
 from stratadesk.tickets.models import Stage
 
 from .access import client_required
-from .forms import RaiseTicketForm, ReplyForm
+from .forms import AttachmentForm, RaiseTicketForm, ReplyForm
 from .timeline import client_timeline
 
 PER_PAGE = 50
@@ -140,6 +141,34 @@ def _raise(request, client, data):
     )
 
 
+@client_required
+@require_POST
+def ticket_attachment(request, number):
+    ticket = _ticket(request, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    error = None
+    if form.is_valid():
+        try:
+            attachment = services.add_attachment(
+                _actor(request), ticket, form.cleaned_data["file"]
+            )
+        except DomainError as exc:
+            attach_errors(form, exc)
+            error = exc
+        else:
+            messages.success(request, f"Attached {attachment.original_name}.")
+            return redirect("portal:ticket_detail", number=number)
+    status = error.status if error else INVALID
+    return _render_ticket(
+        request, ticket, attachment_form=form, error=error, status=status
+    )
+
+
+@client_required
+def attachment_download(request, number, attachment_id):
+    return attachment_response(request.user, _ticket(request, number), attachment_id)
+
+
 def _replied(request, ticket, comment):
     # A reply to a Closed ticket is filed on a new follow-up ticket, not this one.
     if comment.ticket_id != ticket.pk:
@@ -161,7 +190,14 @@ def _pending_svr(ticket):
 
 
 def _render_ticket(
-    request, ticket, *, gate_form=None, reply_form=None, error=None, status=None
+    request,
+    ticket,
+    *,
+    gate_form=None,
+    reply_form=None,
+    attachment_form=None,
+    error=None,
+    status=None,
 ):
     moves = services.allowed_transitions(_actor(request), ticket)
     gate_forms = [
@@ -178,6 +214,8 @@ def _render_ticket(
         "svr": _pending_svr(ticket),
         "timeline": client_timeline(request.user, ticket),
         "reply_form": reply_form or ReplyForm(),
+        "attachment_form": attachment_form or AttachmentForm(),
+        "attachments": selectors.visible_attachments(request.user, ticket),
     }
     status = status or (error.status if error else 200)
     return render(request, "portal/ticket_detail.html", context, status=status)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -230,7 +230,10 @@ class TimeEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     work_date = models.DateField()
-    minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    # One entry covers at most a day; longer work is logged per day.
+    minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
     work_type = models.CharField(
         max_length=20, choices=WorkType.choices, default=WorkType.BUSINESS_HOURS
     )

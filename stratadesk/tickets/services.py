@@ -625,6 +625,11 @@ def add_attachment(actor, ticket, upload, *, public: bool = True) -> Attachment:
     if actor.is_client:
         if actor.client_id != ticket.client_id:
             raise PermissionDenied("You may attach files to your own tickets only.")
+        if ticket.stage == Stage.CLOSED:
+            raise ValidationFailed(
+                f"{ticket.reference} is closed; reply to it to open a follow-up.",
+                code="ticket_closed",
+            )
         public = True
     else:
         _require_worker(actor, ticket, "attach files")
@@ -664,7 +669,10 @@ def _check_upload(upload) -> str:
     guessed, _ = mimetypes.guess_type(upload.name)
     declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
     allowed = set(settings.ATTACHMENT_CONTENT_TYPES)
-    if guessed not in allowed or (declared and declared != guessed):
+    # Browsers fall back to octet-stream for types they do not know; that is no
+    # claim, so the name alone decides then.
+    vague = {"", "application/octet-stream"}
+    if guessed not in allowed or (declared not in vague and declared != guessed):
         raise ValidationFailed(
             f"{upload.name} is not an accepted file type.",
             code="attachment_type_not_allowed",

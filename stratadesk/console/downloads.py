@@ -1,0 +1,28 @@
+"""Serving attachments, to staff and clients alike.
+
+Files are never served from a public media URL: every download is looked up through
+the ticket the caller may read and the attachments they may see, so a guessed id of
+another organisation's file, or of an internal file, is a 404.
+"""
+
+from django.http import FileResponse, Http404
+
+from stratadesk.tickets import selectors
+
+
+def attachment_response(user, ticket, attachment_id) -> FileResponse:
+    attachment = selectors.visible_attachments(user, ticket).filter(pk=attachment_id)
+    found = attachment.first()
+    if found is None:
+        raise Http404("No such attachment.")
+
+    # Always a download, never rendered inline: an uploaded HTML or SVG file must not
+    # run in our origin.
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
