@@ -108,19 +108,28 @@ class TimeEntryForm(forms.Form):
         label="Work type", choices=WorkType.choices, initial=WorkType.BUSINESS_HOURS
     )
     billable = forms.BooleanField(label="Billable", required=False, initial=True)
-    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+    note = forms.CharField(
+        label="Note (optional; the client sees it in the SVR)",
+        required=False,
+        max_length=300,
+    )
 
 
 class MaterialForm(forms.Form):
     item = forms.CharField(label="Item", max_length=200)
     quantity = forms.DecimalField(
-        label="Quantity", max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+        label="Quantity",
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("10000"),
     )
     unit_price = forms.DecimalField(
         label="Unit price (ex GST, $)",
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("0"),
+        max_value=Decimal("1000000"),
     )
     billable = forms.BooleanField(label="Billable", required=False, initial=True)
 

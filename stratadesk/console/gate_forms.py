@@ -37,8 +37,12 @@ class GateForm(forms.Form):
             self.fields[spec.name] = _field(spec)
 
     def raw_values(self) -> dict:
-        """The submitted values, unparsed, keyed by gate field name."""
-        return {name: self[name].data for name in self.fields}
+        """The submitted values, unparsed, keyed by gate field name.
+
+        Read from the request data itself: a checkbox widget would turn any string
+        into True, and the service must see exactly what was sent.
+        """
+        return {name: self.data.get(self.add_prefix(name)) for name in self.fields}
 
 
 def attach_errors(form, exc) -> None:

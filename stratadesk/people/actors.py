@@ -28,7 +28,8 @@ class Actor:
             role=user.role,
             channel=channel,
             client_id=user.client_id,
-            label=user.get_full_name() or user.get_username(),
+            # Audit and comment columns hold 150 characters; names can be longer.
+            label=(user.get_full_name() or user.get_username())[:150],
             request_id=request_id,
         )
 

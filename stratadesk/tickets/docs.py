@@ -6,6 +6,9 @@ from stratadesk.tickets.models import Stage
 _CONDITIONS = {
     lifecycle.ANY: "",
     lifecycle.ASSIGNEE: " (if assignee)",
+    lifecycle.ASSIGNEE_UNLESS_REVIEW: (
+        " (if assignee, unless the client requires Operations review)"
+    ),
     lifecycle.REQUESTER: " (own ticket)",
     lifecycle.APPROVER: " (SVR approver)",
 }
@@ -13,9 +16,16 @@ _CONDITIONS = {
 
 def _who(move) -> str:
     return ", ".join(
-        f"{role.capitalize()}{_CONDITIONS.get(condition, '')}"
+        f"{role.capitalize()}{_condition(role, condition)}"
         for role, condition in move.who.items()
     )
+
+
+def _condition(role, condition) -> str:
+    # A client may only ever act on their own organisation's tickets.
+    if role == lifecycle.CLIENT and condition == lifecycle.ANY:
+        return " (own organisation)"
+    return _CONDITIONS.get(condition, "")
 
 
 def _gate(move) -> str:

@@ -53,10 +53,10 @@ def _cross_field_rules(move, ticket, cleaned, errors) -> None:
         if cleaned["close_reason"] != CloseReason.DUPLICATE and duplicate is not None:
             errors["duplicate_of"] = ["Only a duplicate names another ticket."]
 
-    if move.name == "reopen" and ticket.assignee_id is None:
-        errors["reason"] = [
-            "This ticket was closed without ever being worked; raise a new ticket "
-            "instead of reopening it."
+    unassigned = ticket.assignee_id is None and cleaned.get("assignee") is None
+    if move.name == "reopen" and unassigned:
+        errors["assignee"] = [
+            "This ticket was closed without an assignee; choose who takes it."
         ]
 
     if move.name == "resolve":

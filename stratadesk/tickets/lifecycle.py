@@ -12,8 +12,10 @@ from stratadesk.tickets.models import Stage
 # actor into Facts; `permitted` compares them with these conditions.
 ANY = "any"
 ASSIGNEE = "assignee"  # the actor is the ticket's assignee
+# The assignee, unless the ticket's client wants Operations to review SVRs first.
+ASSIGNEE_UNLESS_REVIEW = "assignee_unless_review"
 REQUESTER = "requester"  # a client user who is the ticket's requester
-APPROVER = "approver"  # a client user who is an SVR approver of the ticket's client
+APPROVER = "approver"  # a client user named as an approver of the pending SVR
 
 OPERATIONS = "operations"
 SUPPORT = "support"
@@ -66,6 +68,7 @@ class Facts:
     is_requester: bool = False
     is_approver: bool = False
     same_client: bool = False
+    svr_review_required: bool = False
 
 
 DISMISS_REASONS = (
@@ -171,7 +174,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Client replied",
         (Stage.PENDING_CLIENT,),
         Stage.IN_PROGRESS,
-        {CLIENT: REQUESTER, SYSTEM: ANY},
+        {CLIENT: ANY, SYSTEM: ANY},
         automatic=True,
         effects="SLA resumes",
     ),
@@ -217,13 +220,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Issue SVR",
         (Stage.RESOLVED,),
         Stage.SVR_PENDING,
-        WORKERS,
+        {OPERATIONS: ANY, ADMIN: ANY, SUPPORT: ASSIGNEE_UNLESS_REVIEW},
         fields=(GateField("work_summary", "Work summary", "longtext"),),
         effects="approvers notified",
-        gate_note=(
-            "SVR built from time and materials; the client has an approver; "
-            "Operations or Admin issue it where the client requires review"
-        ),
+        gate_note="SVR built from time and materials; the client has an approver",
     ),
     Transition(
         "approve_svr",
@@ -275,8 +275,18 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Stage.CLOSED,),
         Stage.IN_PROGRESS,
         {ADMIN: ANY},
-        fields=(REASON,),
+        fields=(
+            REASON,
+            GateField(
+                "assignee",
+                "Assignee",
+                "assignee",
+                required=False,
+                help="Required when the ticket was closed without an assignee.",
+            ),
+        ),
         effects="audited reopen",
+        gate_note="an assignee, where the ticket has none",
     ),
 )
 
@@ -299,6 +309,8 @@ def permitted(transition: Transition, facts: Facts) -> bool:
         return False
     if condition == ASSIGNEE:
         return facts.is_assignee
+    if condition == ASSIGNEE_UNLESS_REVIEW:
+        return facts.is_assignee and not facts.svr_review_required
     if condition == REQUESTER:
         return facts.is_requester
     if condition == APPROVER:

@@ -260,13 +260,21 @@ class MaterialEntry(models.Model):
     )
     item = models.CharField(max_length=200)
     quantity = models.DecimalField(
-        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        max_digits=10,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal("0.01")),
+            MaxValueValidator(Decimal("10000")),
+        ],
     )
     unit_price = models.DecimalField(
         "unit price (ex GST)",
         max_digits=12,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[
+            MinValueValidator(Decimal("0")),
+            MaxValueValidator(Decimal("1000000")),
+        ],
     )
     billable = models.BooleanField(default=True)
     added_by = models.ForeignKey(

@@ -6,6 +6,7 @@ side effects, all in one transaction: a refused or failed change leaves nothing 
 
 import logging
 import mimetypes
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -68,9 +69,17 @@ def facts_for(actor, ticket) -> lifecycle.Facts:
         role=actor.role,
         is_assignee=actor.user_id is not None and ticket.assignee_id == actor.user_id,
         is_requester=contact is not None and ticket.requester_id == contact.pk,
-        is_approver=contact is not None and contact.is_approver,
+        is_approver=contact is not None and _approves_pending_svr(ticket, contact),
         same_client=actor.client_id is not None and actor.client_id == ticket.client_id,
+        svr_review_required=ticket.client.svr_review_required,
     )
+
+
+def _approves_pending_svr(ticket, contact) -> bool:
+    # The approvers are those the SVR was issued to, not whoever holds the flag now.
+    return ticket.svrs.filter(
+        status=SvrStatus.PENDING, approvers=contact, approvers__is_active=True
+    ).exists()
 
 
 def allowed_transitions(actor, ticket) -> list[lifecycle.Transition]:
@@ -126,6 +135,8 @@ def create_ticket(
         errors["title"] = ["A title has at most 200 characters."]
     if not description:
         errors["description"] = ["A description is required."]
+    elif len(description) > MAX_BODY:
+        errors["description"] = [f"At most {MAX_BODY:,} characters."]
     if requester is None and actor.is_client:
         errors["requester"] = [
             "Your login is not linked to a contact of your organisation; "
@@ -249,13 +260,18 @@ def transition_to(actor, ticket, target: str, data=None, **kwargs) -> Ticket:
     return transition(actor, ticket, move.name, data, **kwargs)
 
 
-def _lock(ticket) -> Ticket:
+def _lock(ticket, *, check_version=True) -> Ticket:
+    """The ticket's row, locked until the transaction ends.
+
+    With `check_version`, a caller whose copy is older than the row is refused: it
+    decided on facts that no longer hold.
+    """
     locked = (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("client", "requester", "assignee")
+        .select_related("client", "requester", "assignee", "category", "site")
         .get(pk=ticket.pk)
     )
-    if locked.version != ticket.version:
+    if check_version and locked.version != ticket.version:
         raise Conflict(
             f"{ticket.reference} was changed by someone else since you loaded it; "
             "reload and try again.",
@@ -297,7 +313,8 @@ def _move(actor, ticket, move, cleaned, *, ip=None, user_agent="") -> None:
         client=ticket.client,
         from_stage=from_stage,
         to_stage=move.target,
-        reason=cleaned.get("reason", ""),
+        # A dismissal's reason is its close reason; a withdrawal's may be blank.
+        reason=cleaned.get("reason") or cleaned.get("close_reason") or "",
         data={"transition": move.name, **(extra or {})},
     )
     logger.info(
@@ -380,12 +397,6 @@ def _back_to_work(actor, ticket, cleaned, **_):
 
 
 def _issue_svr(actor, ticket, cleaned, **_):
-    if ticket.client.svr_review_required and actor.role == Role.SUPPORT:
-        raise PermissionDenied(
-            f"{ticket.client.name} requires Operations to review SVRs; "
-            "ask Operations to issue this one.",
-            code="svr_review_required",
-        )
     svr = svr_services.issue(actor, ticket, cleaned["work_summary"])
     approver_emails = [contact.email for contact in svr.approvers.all()]
     queue_ticket_email("svr_issued", ticket, approver_emails, svr=svr)
@@ -399,8 +410,26 @@ _SVR_CLOSE_REASONS = {
 }
 
 
+def _check_signature(actor, ticket, typed_name) -> None:
+    """An approval is signed by typing one's own name as the MSP holds it."""
+    contact = _client_contact(actor, ticket.client_id)
+    if contact is None or _folded(typed_name) != _folded(contact.name):
+        expected = contact.name if contact else "your name"
+        raise ValidationFailed(
+            "The typed name does not match the approver's name.",
+            code="signature_mismatch",
+            fields={"typed_name": [f"Type your name as we hold it: {expected}."]},
+        )
+
+
+def _folded(name) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
 def _close_svr(status):
     def effect(actor, ticket, cleaned, *, ip=None, user_agent="", **_):
+        if status == SvrStatus.APPROVED:
+            _check_signature(actor, ticket, cleaned["typed_name"])
         svr = svr_services.decide(
             actor,
             ticket,
@@ -431,10 +460,13 @@ def _reject_svr(actor, ticket, cleaned, *, ip=None, user_agent="", **_):
 
 
 def _reopen(actor, ticket, cleaned, **_):
+    previous = ticket.close_reason
     ticket.closed_at = None
     ticket.close_reason = ""
     ticket.resolved_at = None
-    return {}
+    if cleaned.get("assignee") is not None:
+        ticket.assignee = cleaned["assignee"]
+    return {"previous_close_reason": previous, "assignee": ticket.assignee_id}
 
 
 _EFFECTS = {
@@ -496,29 +528,21 @@ def add_comment(actor, ticket, body: str, *, public: bool = True) -> Comment:
     client's reply to a Closed ticket opens a linked follow-up ticket instead of
     reopening it.
     """
-    body = (body or "").strip()
-    if not body:
-        raise ValidationFailed(
-            "A comment needs some text.", fields={"body": ["Required."]}
-        )
+    body = _long_text(body, "body", "A comment")
 
+    # Decide on the locked row, not the caller's copy: the ticket may have closed, or
+    # been reassigned, since the caller read it.
+    locked = _lock(ticket, check_version=False)
     if actor.is_client:
-        if actor.client_id != ticket.client_id:
+        if actor.client_id != locked.client_id:
             raise PermissionDenied(
                 "You may comment on your organisation's tickets only."
             )
         if not public:
             raise PermissionDenied("Clients cannot write internal notes.")
     else:
-        _require_worker(actor, ticket, "comment")
+        _require_worker(actor, locked, "comment")
 
-    # Decide on the locked row, not the caller's copy: the ticket may have closed
-    # since the caller read it, and then the reply belongs on a follow-up.
-    locked = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("client", "requester", "category", "site")
-        .get(pk=ticket.pk)
-    )
     if actor.is_client and locked.stage == Stage.CLOSED:
         return _follow_up(actor, locked, body)
     comment = _write_comment(actor, locked, body, public=public)
@@ -526,6 +550,25 @@ def add_comment(actor, ticket, body: str, *, public: bool = True) -> Comment:
     if actor.is_client and locked.stage == Stage.PENDING_CLIENT:
         _move(actor, locked, lifecycle.BY_NAME["client_replied"], {})
     return comment
+
+
+MAX_BODY = 20_000
+
+
+def _long_text(value, field, what) -> str:
+    """A comment or description: required, stripped, and of a sane length."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(
+            f"{what} needs some text.", fields={field: ["Required."]}
+        )
+    if len(text) > MAX_BODY:
+        raise ValidationFailed(
+            f"{what} has at most {MAX_BODY:,} characters; attach longer text as a "
+            "file.",
+            fields={field: [f"At most {MAX_BODY:,} characters."]},
+        )
+    return text
 
 
 def _follow_up(actor, closed_ticket, body) -> Comment:
@@ -544,6 +587,31 @@ def _follow_up(actor, closed_ticket, body) -> Comment:
         follow_up_of=closed_ticket,
     )
     return _write_comment(actor, follow_up, body, public=True)
+
+
+def _lock_for_work(actor, ticket, doing, what) -> Ticket:
+    """Lock the ticket and check, on the locked row, that this work may be logged.
+
+    Checking the caller's copy is not enough: an SVR issued, or the engineer
+    unassigned, between reading and writing would let work slip past the freeze.
+    """
+    locked = _lock(ticket, check_version=False)
+    _require_worker(actor, locked, doing)
+    _check_work_stage(locked, what)
+    return locked
+
+
+def _check_work_date(ticket, work_date) -> None:
+    # A day's slack either side covers the gap between the MSP's and the client's
+    # calendar dates.
+    earliest = ticket.created_at.date() - timedelta(days=1)
+    latest = clock.now().date() + timedelta(days=1)
+    if not earliest <= work_date <= latest:
+        raise ValidationFailed(
+            "The work date must fall between the ticket's creation and today.",
+            code="work_date_out_of_range",
+            fields={"work_date": ["Between the ticket's creation and today."]},
+        )
 
 
 def _check_work_stage(ticket, what):
@@ -566,8 +634,8 @@ def log_time(
     billable: bool = True,
     note: str = "",
 ) -> TimeEntry:
-    _require_worker(actor, ticket, "log time")
-    _check_work_stage(ticket, "Time")
+    ticket = _lock_for_work(actor, ticket, "log time", "Time")
+    _check_work_date(ticket, work_date)
 
     entry = TimeEntry(
         ticket=ticket,
@@ -595,8 +663,7 @@ def log_time(
 def add_material(
     actor, ticket, *, item: str, quantity, unit_price, billable: bool = True
 ) -> MaterialEntry:
-    _require_worker(actor, ticket, "record materials")
-    _check_work_stage(ticket, "Materials")
+    ticket = _lock_for_work(actor, ticket, "record materials", "Materials")
 
     entry = MaterialEntry(
         ticket=ticket,
@@ -622,6 +689,7 @@ def add_material(
 @transaction.atomic
 def add_attachment(actor, ticket, upload, *, public: bool = True) -> Attachment:
     """Store an uploaded file on the ticket, within the size and type limits."""
+    ticket = _lock(ticket, check_version=False)
     if actor.is_client:
         if actor.client_id != ticket.client_id:
             raise PermissionDenied("You may attach files to your own tickets only.")

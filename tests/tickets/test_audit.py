@@ -47,7 +47,8 @@ def test_it_writes_exactly_one_event_for_each_move(world, request_id, name):
     user = None if persona == expected.SYSTEM else user_for(world, persona)
     assert (event.actor, event.actor_role, event.channel) == (user, role, channel)
     assert (event.from_stage, event.to_stage) == (row.sources[0], row.target)
-    assert event.reason == data.get("reason", "")
+    # A dismissal records its close reason as the event's reason.
+    assert event.reason == (data.get("reason") or data.get("close_reason") or "")
     assert event.request_id == request_id
     assert (event.subject_type, event.subject_id) == ("ticket", str(ticket.pk))
     assert event.client == world.harbour

@@ -22,7 +22,7 @@ def _log_time(world, ticket, who):
         actor(who),
         ticket,
         minutes=30,
-        work_date=datetime.date(2026, 3, 2),
+        work_date=ticket.created_at.date(),
         work_type="business_hours",
     )
 
@@ -350,7 +350,7 @@ def test_it_records_an_auto_approval_as_such(world):
     assert closed.close_reason == "svr_auto_approved"
 
 
-def test_it_refuses_to_reopen_a_ticket_that_was_never_worked(world):
+def test_it_asks_for_an_assignee_to_reopen_a_ticket_that_never_had_one(world):
     ticket = world.move(world.raise_ticket(), "triage", world.olivia)
     ticket = world.move(ticket, "dismiss", world.olivia, close_reason="spam")
     before = snapshot(ticket)
@@ -358,15 +358,23 @@ def test_it_refuses_to_reopen_a_ticket_that_was_never_worked(world):
     with pytest.raises(ValidationFailed) as error:
         world.move(ticket, "reopen", world.ada, reason="Not spam after all")
 
-    assert "raise a new ticket" in error.value.fields["reason"][0]
+    assert "choose who takes it" in error.value.fields["assignee"][0]
     assert snapshot(ticket) == before
+    reopened = world.move(
+        ticket, "reopen", world.ada, reason="Not spam after all", assignee=world.sam.pk
+    )
+    assert (reopened.stage, reopened.assignee) == ("in_progress", world.sam)
 
 
 def test_it_opens_a_follow_up_when_the_ticket_closed_after_the_client_loaded_it(world):
     ticket = world.ticket_at("svr_pending")
     stale_copy = Ticket.objects.get(pk=ticket.pk)
     world.move(
-        ticket, "approve_svr", world.hannah, typed_name="Hannah", declaration=True
+        ticket,
+        "approve_svr",
+        world.hannah,
+        typed_name="Hannah Approver",
+        declaration=True,
     )
 
     comment = services.add_comment(actor(world.harry), stale_copy, "One more thing")
