@@ -107,6 +107,17 @@ class Contact(models.Model):
     def __str__(self):
         return f"{self.name} <{self.email}>"
 
+    def clean(self):
+        # A login linked here acts for this contact, so it must be a client login of
+        # the same organisation: never staff, never another client's.
+        user = self.user
+        if user is not None and (
+            user.role != "client" or user.client_id != self.client_id
+        ):
+            raise ValidationError(
+                {"user": "Link only a client login of this same organisation."}
+            )
+
 
 class Site(models.Model):
     client = models.ForeignKey(

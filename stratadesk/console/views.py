@@ -68,17 +68,18 @@ def ticket_detail(request, number):
 def ticket_transition(request, number, name):
     ticket = _ticket(request, number)
     move = lifecycle.get(name)
-    if move is None:
-        raise Http404("No such move.")
-
-    form = GateForm(move, ticket, request.POST)
+    # An unknown move still goes to the service, which refuses it naming the moves
+    # open to this person, as the lifecycle promises.
+    form = GateForm(move, ticket, request.POST) if move else None
+    values = form.raw_values() if form else {}
     # The move is checked against the version the person saw, not the one just read,
     # so acting on a page someone else has since changed is refused as a conflict.
     ticket.version = _posted_version(request)
     try:
-        moved = services.transition(_actor(request), ticket, name, form.raw_values())
+        moved = services.transition(_actor(request), ticket, name, values)
     except DomainError as exc:
-        attach_errors(form, exc)
+        if form is not None:
+            attach_errors(form, exc)
         fresh = _ticket(request, number)
         return _render_ticket(request, fresh, gate_form=form, error=exc)
 

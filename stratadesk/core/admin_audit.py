@@ -1,8 +1,9 @@
 """Django admin edits of configuration data, written to the audit trail like any change.
 
 The admin is the Admin role's configuration screen. It saves models directly rather
-than through domain services, so this mixin appends the audit event in the same
-transaction as the save (the admin wraps each change view in one).
+than through domain services, so this mixin hooks the admin's own change log, which
+it writes for every add, change (inline rows and password changes included) and
+deletion, and appends an audit event beside it, inside the admin's transaction.
 """
 
 from stratadesk.core import audit
@@ -21,31 +22,26 @@ def _client_of(obj):
 class AuditedAdmin:
     """Mix into a ModelAdmin before admin.ModelAdmin."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        verb = "changed" if change else "created"
+    def log_addition(self, request, obj, message):
+        self._audit(request, obj, "created", message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._audit(request, obj, "changed", message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, obj, "deleted", [{"deleted": str(obj)}])
+        return super().log_deletions(request, queryset)
+
+    def _audit(self, request, obj, verb, message):
+        # `message` is the admin's structured account of what changed: fields, and
+        # inline rows added, changed or deleted (or a sentence, for passwords).
         audit.record(
             Actor.from_request(request, Channel.CONSOLE),
             f"{obj._meta.model_name}.{verb}",
             obj,
             client=_client_of(obj),
-            data={"via": "admin", "fields": sorted(form.changed_data)},
-        )
-
-    def delete_model(self, request, obj):
-        self._record_deletion(request, obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self._record_deletion(request, obj)
-        super().delete_queryset(request, queryset)
-
-    def _record_deletion(self, request, obj):
-        audit.record(
-            Actor.from_request(request, Channel.CONSOLE),
-            f"{obj._meta.model_name}.deleted",
-            obj,
-            client=_client_of(obj),
-            data={"via": "admin", "was": str(obj)},
+            data={"via": "admin", "changes": message},
         )

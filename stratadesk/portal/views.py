@@ -84,10 +84,10 @@ def ticket_reply(request, number):
 def ticket_transition(request, number, name):
     ticket = _ticket(request, number)
     move = lifecycle.get(name)
-    if move is None:
-        raise Http404("No such move.")
-
-    form = GateForm(move, ticket, request.POST)
+    # An unknown move still goes to the service, which refuses it naming the moves
+    # open to this person, as the lifecycle promises.
+    form = GateForm(move, ticket, request.POST) if move else None
+    values = form.raw_values() if form else {}
     # Checked against the version the person saw: see console.views.ticket_transition.
     ticket.version = _posted_version(request)
     try:
@@ -95,12 +95,13 @@ def ticket_transition(request, number, name):
             _actor(request),
             ticket,
             name,
-            form.raw_values(),
+            values,
             ip=request.META.get("REMOTE_ADDR"),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
     except DomainError as exc:
-        attach_errors(form, exc)
+        if form is not None:
+            attach_errors(form, exc)
         fresh = _ticket(request, number)
         return _render_ticket(request, fresh, gate_form=form, error=exc)
 

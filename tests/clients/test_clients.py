@@ -48,3 +48,23 @@ def test_it_refuses_a_second_contact_with_the_same_email_in_one_client(db):
 
     with pytest.raises(ValidationFailed):
         services.add_contact(ADMIN, client, name="Ann B", email="ANN@coastal.test")
+
+
+def test_it_refuses_to_link_a_contact_to_another_organisations_login(world):
+    with pytest.raises(ValidationFailed) as error:
+        services.add_contact(
+            ADMIN,
+            world.harbour,
+            name="Mole",
+            email="mole@harbour.test",
+            user=world.oscar,
+        )
+
+    assert "user" in error.value.fields
+
+
+def test_it_refuses_to_link_a_contact_to_a_staff_login(world):
+    with pytest.raises(ValidationFailed):
+        services.add_contact(
+            ADMIN, world.harbour, name="Sam", email="sam@harbour.test", user=world.sam
+        )

@@ -151,10 +151,15 @@ def test_it_refuses_an_automatic_move_from_the_console(world, login):
     assert _snapshot(ticket) == before
 
 
-def test_it_answers_an_unknown_move_with_404(world, login):
+def test_it_refuses_an_unknown_move_naming_the_moves_open(world, login):
     ticket = world.raise_ticket()
+    before = _snapshot(ticket)
 
-    assert _post(login(world.olivia), ticket, "teleport").status_code == 404
+    response = _post(login(world.olivia), ticket, "teleport")
+
+    assert response.status_code == 409
+    assert "Allowed from Request: triage" in response.content.decode()
+    assert _snapshot(ticket) == before
 
 
 def test_it_only_accepts_moves_by_post(world, login):

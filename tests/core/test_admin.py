@@ -41,7 +41,10 @@ def test_it_audits_a_configuration_change_made_in_the_admin(world, client):
     event = AuditEvent.objects.get(action="clientorganisation.changed")
     assert event.actor == world.ada
     assert event.client == world.harbour
-    assert event.data == {"via": "admin", "fields": ["name"]}
+    assert event.data == {
+        "via": "admin",
+        "changes": [{"changed": {"fields": ["Name"]}}],
+    }
 
 
 def test_it_makes_a_superuser_from_the_command_line_an_admin(db):
@@ -51,3 +54,17 @@ def test_it_makes_a_superuser_from_the_command_line_an_admin(db):
 
     assert user.role == "admin"
     assert user.is_staff
+
+
+def test_it_audits_a_password_change_made_in_the_admin(world, client):
+    client.force_login(world.ada)
+    url = reverse("admin:auth_user_password_change", args=[world.sam.pk])
+
+    response = client.post(
+        url,
+        {"password1": "a-Much-Better-pass-9", "password2": "a-Much-Better-pass-9"},
+    )
+
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="user.changed")
+    assert (event.subject_id, event.actor) == (str(world.sam.pk), world.ada)

@@ -236,3 +236,20 @@ def test_it_explains_when_a_login_has_no_contact(world, login):
     assert response.status_code == 422
     assert "Your login is not linked to a contact" in response.text
     assert not Ticket.objects.exists()
+
+
+def test_it_refuses_a_declaration_that_is_not_a_tick(world, login):
+    ticket = world.ticket_at("svr_pending")
+    url = reverse("portal:ticket_transition", args=[ticket.number, "approve_svr"])
+
+    response = login(world.hannah).post(
+        url,
+        {
+            "version": ticket.version,
+            "approve_svr-typed_name": "Hannah Approver",
+            "approve_svr-declaration": "maybe",
+        },
+    )
+
+    assert response.status_code == 422
+    assert Ticket.objects.get(pk=ticket.pk).stage == "svr_pending"

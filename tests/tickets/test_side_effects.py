@@ -87,3 +87,16 @@ def test_it_sends_nothing_for_a_change_that_rolled_back(world):
     _run_worker()
 
     assert mail.outbox == []
+
+
+def test_it_writes_plain_text_emails_without_html_escaping(world):
+    from django.core import mail
+    from django.core.management import call_command
+
+    world.raise_ticket(title="Can't print: O'Brien's PC & scanner")
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    (sent,) = mail.outbox
+    assert sent.subject.endswith("Can't print: O'Brien's PC & scanner")
+    assert "&amp;" not in sent.body and "&#x27;" not in sent.body
