@@ -7,6 +7,23 @@ cd "$(dirname "$0")/.."
 bin=.venv/bin
 host=${STRATADESK_HOST:-127.0.0.1}
 port=${STRATADESK_PORT:-8000}
+# Links in emails point at this server unless told otherwise.
+export STRATADESK_SITE_URL=${STRATADESK_SITE_URL:-http://$host:$port}
+
+if ! "$bin/python" - "$host" "$port" <<'PY'
+import socket
+import sys
+
+with socket.socket() as probe:
+    try:
+        probe.bind((sys.argv[1], int(sys.argv[2])))
+    except OSError as exc:
+        sys.exit(f"run: cannot listen on {sys.argv[1]}:{sys.argv[2]} ({exc.strerror}); "
+                 "stop what uses it or set STRATADESK_PORT")
+PY
+then
+    exit 1
+fi
 
 "$bin/stratadesk" migrate --no-input -v0
 "$bin/stratadesk" demo
@@ -30,6 +47,18 @@ pids+=($!)
 "$bin/stratadesk" db_worker --interval 1 &
 pids+=($!)
 
+# Say it is running only once the server answers.
+for _ in $(seq 1 60); do
+    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+        break
+    fi
+    if ! kill -0 "${pids[0]}" 2>/dev/null; then
+        echo "run: the web server failed to start" >&2
+        exit 1
+    fi
+    sleep 0.5
+done
+
 cat <<MSG
 
 Stratadesk is running.
@@ -44,5 +73,8 @@ Demo logins (password Harbour-Lights-2026):
 Press Ctrl-C to stop.
 MSG
 
-# Wait until either process exits (or Ctrl-C), then stop the other one too.
-wait -n "${pids[@]}" || true
+# Wait until either process exits (or Ctrl-C), then stop the other one too. A process
+# that dies on its own is a failure, and the exit code says so.
+status=0
+wait -n "${pids[@]}" || status=$?
+exit "$status"

@@ -41,7 +41,9 @@ except Exception as exc:
 PY
 then
     # Browser tests already ran against SQLite; the database is not what they test.
-    DATABASE_URL=$pg_url "$bin/pytest" -m "not browser" "$@"
+    # A named test database, so a run never collides with the server's own data.
+    DATABASE_URL=$pg_url STRATADESK_TEST_DATABASE=${STRATADESK_TEST_DATABASE:-test_stratadesk} \
+        "$bin/pytest" -m "not browser" "$@"
 elif [ "${STRATADESK_REQUIRE_POSTGRES:-0}" = "1" ]; then
     echo "FAILED: STRATADESK_REQUIRE_POSTGRES=1 but PostgreSQL is not reachable" >&2
     exit 1

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from stratadesk.core import submissions
 from stratadesk.core.errors import DomainError, NotFound
 from stratadesk.core.models import Channel
 from stratadesk.people.actors import Actor
@@ -169,12 +170,14 @@ def _work_form(request, number, form_class, prefix, action):
     error = None
     if form.is_valid():
         try:
-            done = action(_actor(request), ticket, form.cleaned_data)
+            first, done = submissions.once(
+                request, lambda: action(_actor(request), ticket, form.cleaned_data)
+            )
         except DomainError as exc:
             attach_errors(form, exc)
             error = exc
         else:
-            messages.success(request, done)
+            messages.success(request, done if first else submissions.ALREADY_SENT)
             return redirect("console:ticket_detail", number=number)
     status = error.status if error else INVALID
     bound = {f"{prefix}_form": form}

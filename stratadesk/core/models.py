@@ -126,3 +126,21 @@ class Sequence(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.next_value}"
+
+
+class FormSubmission(models.Model):
+    """A form's one-time token, claimed by the change it submitted.
+
+    Written in the same transaction as the change, so a double click or a browser's
+    resend finds the token taken and changes nothing more, while a refused attempt
+    rolls the claim back and may be corrected and sent again.
+    """
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return str(self.token)

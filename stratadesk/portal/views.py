@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from stratadesk.console.downloads import attachment_response
 from stratadesk.console.gate_forms import GateForm, attach_errors
+from stratadesk.core import submissions
 from stratadesk.core.errors import DomainError, NotFound
 from stratadesk.core.models import Channel
 from stratadesk.people.actors import Actor
@@ -44,10 +45,15 @@ def ticket_create(request):
     form = RaiseTicketForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = _raise(request, client, form.cleaned_data)
+            first, ticket = submissions.once(
+                request, lambda: _raise(request, client, form.cleaned_data)
+            )
         except DomainError as exc:
             attach_errors(form, exc)
         else:
+            if not first:
+                messages.info(request, submissions.ALREADY_SENT)
+                return redirect("portal:ticket_list")
             messages.success(request, f"{ticket.reference} raised. Thank you.")
             return redirect("portal:ticket_detail", number=ticket.number)
     status = INVALID if form.is_bound else 200
@@ -66,14 +72,21 @@ def ticket_reply(request, number):
     form = ReplyForm(request.POST)
     error = None
     if form.is_valid():
+        body = form.cleaned_data["body"]
         try:
-            comment = services.add_comment(
-                _actor(request), ticket, form.cleaned_data["body"], public=True
+            first, comment = submissions.once(
+                request,
+                lambda: services.add_comment(
+                    _actor(request), ticket, body, public=True
+                ),
             )
         except DomainError as exc:
             attach_errors(form, exc)
             error = exc
         else:
+            if not first:
+                messages.info(request, submissions.ALREADY_SENT)
+                return redirect("portal:ticket_detail", number=number)
             return _replied(request, ticket, comment)
     status = error.status if error else INVALID
     return _render_ticket(request, ticket, reply_form=form, error=error, status=status)
@@ -149,15 +162,18 @@ def ticket_attachment(request, number):
     form = AttachmentForm(request.POST, request.FILES)
     error = None
     if form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            attachment = services.add_attachment(
-                _actor(request), ticket, form.cleaned_data["file"]
+            first, attachment = submissions.once(
+                request,
+                lambda: services.add_attachment(_actor(request), ticket, upload),
             )
         except DomainError as exc:
             attach_errors(form, exc)
             error = exc
         else:
-            messages.success(request, f"Attached {attachment.original_name}.")
+            done = f"Attached {attachment.original_name}." if first else None
+            messages.success(request, done or submissions.ALREADY_SENT)
             return redirect("portal:ticket_detail", number=number)
     status = error.status if error else INVALID
     return _render_ticket(

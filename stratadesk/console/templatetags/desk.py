@@ -58,3 +58,15 @@ def when(moment):
     local = timezone.localtime(moment)
     shown = dateformat.format(local, "j M Y, H:i")
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
+
+
+@register.simple_tag
+def submission_token():
+    """A hidden one-time token, so a resent form changes nothing twice."""
+    from stratadesk.core import submissions
+
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">',
+        submissions.FIELD,
+        submissions.new_token(),
+    )
