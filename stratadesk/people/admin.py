@@ -16,7 +16,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_filter = ["role", "client", "is_active"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("Stratadesk", {"fields": ["role", "client"]}),
+        ("Stratadesk", {"fields": ["role", "client", "limited_to_clients"]}),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,

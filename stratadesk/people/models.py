@@ -28,6 +28,15 @@ class User(AbstractUser):
         related_name="users",
         help_text="Required for Client users, empty for staff.",
     )
+    limited_to_clients = models.ManyToManyField(
+        "clients.ClientOrganisation",
+        blank=True,
+        related_name="+",
+        help_text=(
+            "Support only: when any are chosen, this engineer sees only these "
+            "clients' tickets."
+        ),
+    )
 
     class Meta:
         constraints = [

@@ -3,6 +3,7 @@
 from stratadesk.clients.models import Priority
 from stratadesk.core.errors import ValidationFailed
 from stratadesk.people.models import Role, User
+from stratadesk.people.permissions import Action, can
 from stratadesk.tickets.models import Category, CloseReason, Ticket
 
 # Tuples, not sets: a JSON list or object must compare unequal, not fail to hash.
@@ -116,13 +117,18 @@ def _assignee(spec, raw, ticket):
     if isinstance(raw, User):
         raw = raw.pk
     try:
-        return User.objects.get(
+        user = User.objects.get(
             pk=int(raw), is_active=True, role__in=[Role.SUPPORT, Role.OPERATIONS]
         )
     except (User.DoesNotExist, ValueError, TypeError):
         raise ValueError(
             "The assignee must be an active Support or Operations user."
         ) from None
+    if not can(user, Action.READ_TICKET, ticket):
+        raise ValueError(
+            f"{user.get_full_name() or user} may not work for this client."
+        )
+    return user
 
 
 def _ticket_ref(spec, raw, ticket):

@@ -4,36 +4,16 @@ A ticket the user may not see is reported exactly like one that does not exist, 
 caller can tell another client's ticket numbers apart from unused ones.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
 from stratadesk.core.errors import NotFound
-from stratadesk.people.models import Role
-from stratadesk.svr.models import ServiceVerificationReport
-from stratadesk.tickets.models import Comment, Stage, Ticket
+from stratadesk.people.permissions import Action, can, ticket_filter
+from stratadesk.tickets.models import Comment, Ticket
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
-    """Tickets `user` may read."""
-    tickets = Ticket.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return tickets.none()
-
-    if user.role == Role.CLIENT:
-        tickets = tickets.filter(client_id=user.client_id)
-        if not user.client.contacts_see_all_tickets:
-            # Sharing off: their own requests, plus any ticket whose SVR they were
-            # asked to approve (they cannot verify work they cannot read).
-            asked_to_approve = ServiceVerificationReport.objects.filter(
-                ticket=OuterRef("pk"), approvers__user=user
-            )
-            tickets = tickets.filter(Q(requester__user=user) | Exists(asked_to_approve))
-        return tickets
-    if user.role == Role.ACCOUNTS:
-        # Accounts bills verified work; open tickets are not theirs to read.
-        return tickets.filter(stage=Stage.CLOSED)
-    if user.role in (Role.OPERATIONS, Role.SUPPORT, Role.ADMIN):
-        return tickets
-    return tickets.none()
+    """Tickets `user` may read, as the permission matrix scopes them."""
+    return Ticket.objects.filter(ticket_filter(user, Action.READ_TICKET))
 
 
 def ticket_for(user, number, *, for_update=False) -> Ticket:
@@ -57,13 +37,13 @@ def ticket_for(user, number, *, for_update=False) -> Ticket:
 
 def visible_comments(user, ticket) -> QuerySet[Comment]:
     comments = ticket.comments.select_related("author", "author_contact")
-    if user.role == Role.CLIENT:
+    if not can(user, Action.READ_INTERNAL, ticket):
         comments = comments.filter(is_public=True)
     return comments
 
 
 def visible_attachments(user, ticket):
     attachments = ticket.attachments.all()
-    if user.role == Role.CLIENT:
+    if not can(user, Action.READ_INTERNAL, ticket):
         attachments = attachments.filter(is_public=True)
     return attachments

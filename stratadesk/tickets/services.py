@@ -23,6 +23,7 @@ from stratadesk.core.errors import (
 from stratadesk.core.sequences import take_next
 from stratadesk.notifications.services import queue_ticket_email
 from stratadesk.people.models import Role
+from stratadesk.people.permissions import Action, can, may_raise_for
 from stratadesk.svr import services as svr_services
 from stratadesk.svr.models import SvrStatus
 from stratadesk.tickets import lifecycle
@@ -64,6 +65,10 @@ def _client_contact(actor, client_id):
 
 
 def facts_for(actor, ticket) -> lifecycle.Facts:
+    # Someone who may not read the ticket may not move it either, whatever the table
+    # would give their role (an engineer since limited to other clients, say).
+    if actor.user is not None and not can(actor.user, Action.READ_TICKET, ticket):
+        return lifecycle.Facts(role="")
     contact = _client_contact(actor, ticket.client_id)
     return lifecycle.Facts(
         role=actor.role,
@@ -87,17 +92,18 @@ def allowed_transitions(actor, ticket) -> list[lifecycle.Transition]:
     return lifecycle.moves_from(ticket.stage, facts_for(actor, ticket))
 
 
-def _require_worker(actor, ticket, what: str) -> None:
-    """Operations and Admin change any ticket; Support only those assigned to them."""
-    if actor.role in (Role.OPERATIONS, Role.ADMIN):
-        return
-    if actor.role == Role.SUPPORT and ticket.assignee_id == actor.user_id:
+def _require(actor, action: Action, ticket, what: str) -> None:
+    """Refuse unless the permission matrix lets this actor take `action` on `ticket`.
+
+    Operations and Admin change any ticket; Support only those assigned to them.
+    """
+    if actor.is_system or can(actor.user, action, ticket):
         return
     if actor.role == Role.SUPPORT:
         raise PermissionDenied(
             f"Only the assignee, Operations or Admin may {what} on {ticket.reference}."
         )
-    raise PermissionDenied(f"Your role may not {what}.")
+    raise PermissionDenied(f"Your role may not {what} on {ticket.reference}.")
 
 
 # Creating ----------------------------------------------------------------------------
@@ -118,13 +124,12 @@ def create_ticket(
     follow_up_of=None,
 ) -> Ticket:
     """Raise a new ticket in Request for `client`, resolved by the caller."""
-    if actor.role == Role.CLIENT:
-        if actor.client_id != client.pk:
+    if not actor.is_system and not may_raise_for(actor.user, client):
+        if actor.role == Role.CLIENT:
             raise PermissionDenied(
                 "You may raise tickets for your own organisation only."
             )
-    elif actor.role not in lifecycle.RAISE_WHO and not actor.is_system:
-        raise PermissionDenied("Your role may not raise tickets.")
+        raise PermissionDenied(f"You may not raise tickets for {client.name}.")
 
     errors = {}
     title = (title or "").strip()
@@ -533,15 +538,10 @@ def add_comment(actor, ticket, body: str, *, public: bool = True) -> Comment:
     # Decide on the locked row, not the caller's copy: the ticket may have closed, or
     # been reassigned, since the caller read it.
     locked = _lock(ticket, check_version=False)
-    if actor.is_client:
-        if actor.client_id != locked.client_id:
-            raise PermissionDenied(
-                "You may comment on your organisation's tickets only."
-            )
-        if not public:
-            raise PermissionDenied("Clients cannot write internal notes.")
-    else:
-        _require_worker(actor, locked, "comment")
+    if actor.is_client and not public:
+        raise PermissionDenied("Clients cannot write internal notes.")
+    action = Action.COMMENT_PUBLIC if public else Action.COMMENT_INTERNAL
+    _require(actor, action, locked, "comment")
 
     if actor.is_client and locked.stage == Stage.CLOSED:
         return _follow_up(actor, locked, body)
@@ -596,7 +596,7 @@ def _lock_for_work(actor, ticket, doing, what) -> Ticket:
     unassigned, between reading and writing would let work slip past the freeze.
     """
     locked = _lock(ticket, check_version=False)
-    _require_worker(actor, locked, doing)
+    _require(actor, Action.LOG_WORK, locked, doing)
     _check_work_stage(locked, what)
     return locked
 
@@ -690,17 +690,14 @@ def add_material(
 def add_attachment(actor, ticket, upload, *, public: bool = True) -> Attachment:
     """Store an uploaded file on the ticket, within the size and type limits."""
     ticket = _lock(ticket, check_version=False)
+    _require(actor, Action.ATTACH, ticket, "attach files")
     if actor.is_client:
-        if actor.client_id != ticket.client_id:
-            raise PermissionDenied("You may attach files to your own tickets only.")
         if ticket.stage == Stage.CLOSED:
             raise ValidationFailed(
                 f"{ticket.reference} is closed; reply to it to open a follow-up.",
                 code="ticket_closed",
             )
         public = True
-    else:
-        _require_worker(actor, ticket, "attach files")
 
     content_type = _check_upload(upload)
     attachment = Attachment.objects.create(
