@@ -12,14 +12,20 @@ import django  # noqa: E402
 
 django.setup()
 
-from stratadesk.tickets.docs import markdown_table  # noqa: E402
+from stratadesk.people import permissions  # noqa: E402
+from stratadesk.tickets import docs  # noqa: E402
 
-START = "<!-- lifecycle-table:start -->\n"
-END = "<!-- lifecycle-table:end -->"
+TABLES = {
+    "lifecycle-table": docs.markdown_table,
+    "permission-matrix": permissions.markdown_table,
+}
 
 readme = ROOT / "README.md"
 text = readme.read_text()
-head, rest = text.split(START, 1)
-_, tail = rest.split(END, 1)
-readme.write_text(f"{head}{START}{markdown_table()}\n{END}{tail}")
-print("README.md lifecycle table updated")
+for marker, render in TABLES.items():
+    start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    text = f"{head}{start}{render()}\n{end}{tail}"
+readme.write_text(text)
+print("README.md tables updated")

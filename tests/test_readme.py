@@ -1,18 +1,26 @@
 from pathlib import Path
 
-from stratadesk.tickets.docs import markdown_table
+import pytest
+
+from stratadesk.people import permissions
+from stratadesk.tickets import docs
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def test_it_keeps_the_readme_lifecycle_table_generated_from_the_code():
+@pytest.mark.parametrize(
+    ("marker", "render"),
+    [
+        ("lifecycle-table", docs.markdown_table),
+        ("permission-matrix", permissions.markdown_table),
+    ],
+)
+def test_it_keeps_the_readme_tables_generated_from_the_code(marker, render):
     text = README.read_text()
-    start = text.index("<!-- lifecycle-table:start -->\n") + len(
-        "<!-- lifecycle-table:start -->\n"
-    )
-    end = text.index("<!-- lifecycle-table:end -->")
+    start = text.index(f"<!-- {marker}:start -->\n") + len(f"<!-- {marker}:start -->\n")
+    end = text.index(f"<!-- {marker}:end -->")
 
-    assert text[start:end].strip() == markdown_table().strip(), (
+    assert text[start:end].strip() == render().strip(), (
         "README table is stale: run `make readme-table`"
     )
 

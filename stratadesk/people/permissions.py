@@ -146,17 +146,11 @@ def _matches(user, ticket, make_filter) -> bool:
 
 ALL = Scope("all", "all")
 OWN_ORGANISATION = Scope("own_organisation", "own organisation")
-OWN_TICKETS = Scope(
-    "own_tickets",
-    "own organisation's tickets (only their own when the organisation's sharing "
-    "setting is off)",
-)
-ALLOWED_CLIENTS = Scope(
-    "allowed_clients", "clients they are allowed (all unless an Admin limits them)"
-)
-ASSIGNED = Scope("assigned", "tickets assigned to them, of clients they are allowed")
+OWN_TICKETS = Scope("own_tickets", "own organisation (own tickets if sharing off)")
+ALLOWED_CLIENTS = Scope("allowed_clients", "allowed clients")
+ASSIGNED = Scope("assigned", "assigned to them")
 CLOSED = Scope("closed", "closed tickets")
-APPROVER = Scope("approver", "SVRs they are an approver of (own organisation)")
+APPROVER = Scope("approver", "SVRs issued to them")
 
 _STAFF_EVERYWHERE = {
     Action.USE_CONSOLE: ALL,
@@ -252,3 +246,19 @@ def may_raise_for(user, client) -> bool:
         limits = set(user.limited_to_clients.values_list("pk", flat=True))
         return not limits or client.pk in limits
     return True
+
+
+def markdown_table() -> str:
+    """The matrix for people: one row per action, one column per role."""
+    roles = [Role.CLIENT, Role.OPERATIONS, Role.SUPPORT, Role.ACCOUNTS, Role.ADMIN]
+    lines = [
+        "| Action | " + " | ".join(role.label for role in roles) + " |",
+        "|---" * (len(roles) + 1) + "|",
+    ]
+    for action in Action:
+        cells = []
+        for role in roles:
+            scope = MATRIX[role].get(action)
+            cells.append("—" if scope is None else scope.description)
+        lines.append(f"| {ACTION_DESCRIPTIONS[action]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
