@@ -10,6 +10,7 @@ from django.utils import timezone
 from stratadesk.clients.models import ClientOrganisation, Priority
 from stratadesk.people.models import Role, User
 from stratadesk.tickets.models import Stage, WorkType
+from stratadesk.tickets.selectors import visible_tickets
 
 ME = "me"
 UNASSIGNED = "none"
@@ -34,7 +35,14 @@ class TicketFilterForm(forms.Form):
     def __init__(self, data, *, user):
         super().__init__(data)
         self.user = user
-        clients = ClientOrganisation.objects.order_by("name").values_list("pk", "name")
+        # Only clients whose tickets this user may read, so a limited engineer never
+        # learns of the others even by name.
+        readable = visible_tickets(user).values("client_id")
+        clients = (
+            ClientOrganisation.objects.filter(pk__in=readable)
+            .order_by("name")
+            .values_list("pk", "name")
+        )
         self.fields["client"].choices = [("", "Any client"), *clients]
         self.fields["assignee"].choices = [
             ("", "Anyone"),

@@ -18,7 +18,7 @@ from stratadesk.core import submissions
 from stratadesk.core.errors import DomainError, NotFound
 from stratadesk.core.models import Channel
 from stratadesk.people.actors import Actor
-from stratadesk.people.models import Role
+from stratadesk.people.permissions import Action, can
 from stratadesk.tickets import lifecycle, selectors, services
 
 from .access import staff_required
@@ -186,9 +186,7 @@ def _work_form(request, number, form_class, prefix, action):
 
 def _can_work(user, ticket) -> bool:
     # Decides only which forms to draw; the services refuse anyone else regardless.
-    if user.role in (Role.OPERATIONS, Role.ADMIN):
-        return True
-    return user.role == Role.SUPPORT and ticket.assignee_id == user.pk
+    return can(user, Action.LOG_WORK, ticket)
 
 
 def _render_ticket(
