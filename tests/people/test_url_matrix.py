@@ -1,0 +1,174 @@
+"""Every URL of the product, for every persona, against the permission matrix.
+
+The URLs come from the URL configuration itself, so a new page or endpoint is walked
+the day it is added. Expectations come from stratadesk.people.permissions: a persona
+the matrix refuses gets 403 or 404 (or a sign-in redirect when anonymous) and the
+database does not change; a persona it lets read is never told "not found", and any
+write it refuses changes nothing either.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from stratadesk.core.models import AuditEvent
+from stratadesk.people.permissions import Action, can
+from stratadesk.svr.models import ServiceVerificationReport
+from stratadesk.tickets import services
+from stratadesk.tickets.models import (
+    Attachment,
+    Comment,
+    MaterialEntry,
+    Ticket,
+    TimeEntry,
+)
+from tests.fixtures import actor
+
+PERSONAS = [
+    "anonymous",
+    "harry",  # client, requester of the ticket
+    "hannah",  # client, approver at the same organisation
+    "oscar",  # client of another organisation
+    "olivia",  # operations
+    "sam",  # support, the assignee
+    "sasha",  # support, not the assignee
+    "alex",  # accounts
+    "ada",  # admin
+]
+SIDE_ACTION = {"console": Action.USE_CONSOLE, "portal": Action.USE_PORTAL}
+REFUSED = {403, 404}
+# Open to anyone (sign-in), or needing query parameters to mean anything.
+ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
+
+
+def _walk(resolver, prefix="", namespace=None):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            yield from _walk(
+                resolver=entry, prefix=prefix + str(entry.pattern), namespace=inner
+            )
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), namespace, entry.name
+
+
+ROUTES = [
+    (route, namespace, name)
+    for route, namespace, name in _walk(get_resolver())
+    # Sign-in pages are open to everyone by design; tests/people/test_sign_in.py.
+    if namespace in SIDE_ACTION and name != "login"
+]
+
+
+def _fill(route, ticket, attachment):
+    return "/" + (
+        route.replace("<int:number>", str(ticket.number))
+        .replace("<int:attachment_id>", str(attachment.pk))
+        .replace("<slug:name>", "await_client")
+    )
+
+
+def _payload(ticket):
+    """Every field any of the work forms reads, so a refused write is a real try."""
+    return {
+        "version": str(ticket.version),
+        "await_client-message": "Which tray?",
+        "body": "A reply.",
+        "comment-body": "A note.",
+        "comment-visibility": "public",
+        "time-minutes": "15",
+        "time-work_date": ticket.created_at.date().isoformat(),
+        "time-work_type": "business_hours",
+        "material-item": "Cable",
+        "material-quantity": "1",
+        "material-unit_price": "5.00",
+        "title": "Raised by the walker",
+        "description": "Walking every URL.",
+    }
+
+
+def _state(ticket):
+    ticket.refresh_from_db()
+    return (
+        ticket.stage,
+        ticket.version,
+        Ticket.objects.count(),
+        Comment.objects.count(),
+        TimeEntry.objects.count(),
+        MaterialEntry.objects.count(),
+        Attachment.objects.count(),
+        ServiceVerificationReport.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def _allowed(user, namespace, ticket, route):
+    if user is None or not can(user, SIDE_ACTION[namespace]):
+        return False
+    if "<int:number>" in route:
+        return can(user, Action.READ_TICKET, ticket)
+    return True
+
+
+@pytest.fixture
+def ticket(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ticket = world.ticket_at("in_progress")
+    upload = SimpleUploadedFile("photo.png", b"\x89PNG", content_type="image/png")
+    services.add_attachment(actor(world.sam), ticket, upload)
+    return Ticket.objects.get(pk=ticket.pk)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("route", "namespace", "name"), ROUTES)
+def test_every_url_answers_each_persona_as_the_matrix_says(
+    world, ticket, client, persona, route, namespace, name
+):
+    user = None if persona == "anonymous" else getattr(world, persona)
+    if user is not None:
+        client.force_login(user)
+    url = _fill(route, ticket, ticket.attachments.get())
+    allowed = _allowed(user, namespace, ticket, route)
+    before = _state(ticket)
+
+    got = client.get(url)
+    posted = client.post(url, _payload(ticket))
+
+    if allowed:
+        # May read, so never "not found"; a write may still be refused (Support on a
+        # ticket assigned to someone else, a gate unmet), and then changes nothing.
+        assert got.status_code not in REFUSED, (url, got.status_code)
+        assert posted.status_code != 500, url
+        if posted.status_code >= 400:
+            assert _state(ticket) == before, (url, posted.status_code)
+    elif user is None:
+        assert got.status_code == posted.status_code == 302
+        assert "login" in got["Location"]
+        assert _state(ticket) == before
+    else:
+        assert got.status_code in REFUSED | {405}, (url, got.status_code)
+        assert posted.status_code in REFUSED, (url, posted.status_code)
+        assert _state(ticket) == before
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_admin_site_opens_only_to_admins(world, client, persona):
+    user = None if persona == "anonymous" else getattr(world, persona)
+    if user is not None:
+        client.force_login(user)
+    pages = [
+        "/" + route
+        for route, namespace, name in _walk(get_resolver())
+        if namespace == "admin" and "<" not in route and name not in ADMIN_SKIPPED
+    ]
+
+    statuses = {page: client.get(page).status_code for page in pages}
+
+    if user is not None and can(user, Action.USE_ADMIN_SITE):
+        # 403 only where a model is read-only by design (no "add" for audit events).
+        assert statuses["/admin/"] == 200
+        assert set(statuses.values()) <= {200, 403}, statuses
+        assert all(s == 200 for p, s in statuses.items() if not p.endswith("/add/"))
+    else:
+        assert all(status == 302 for status in statuses.values()), statuses
