@@ -68,6 +68,10 @@ class Ticket(models.Model):
     requester = models.ForeignKey(
         "clients.Contact", on_delete=models.PROTECT, related_name="requested_tickets"
     )
+    # Contacts of the same client who follow the ticket besides its requester.
+    watchers = models.ManyToManyField(
+        "clients.Contact", blank=True, related_name="watched_tickets"
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

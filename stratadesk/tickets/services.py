@@ -744,3 +744,25 @@ def _check_upload(upload) -> str:
             fields={"file": ["Not an accepted file type."]},
         )
     return guessed
+
+
+@transaction.atomic
+def add_watcher(actor, ticket, contact) -> None:
+    """Let another contact of the ticket's own client follow it."""
+    locked = _lock(ticket, check_version=False)
+    _require(actor, Action.COMMENT_PUBLIC, locked, "change who follows")
+    if contact.client_id != locked.client_id or not contact.is_active:
+        raise ValidationFailed(
+            "Only an active contact of this ticket's client can follow it.",
+            code="watcher_other_client",
+            fields={"watcher": ["Choose a contact of this ticket's client."]},
+        )
+
+    locked.watchers.add(contact)
+    audit.record(
+        actor,
+        "ticket.watcher_added",
+        locked,
+        client=locked.client,
+        data={"contact": contact.pk},
+    )

@@ -104,3 +104,26 @@ def test_it_lets_a_limited_engineer_raise_tickets_only_for_allowed_clients(world
     )
 
     assert ticket.client == world.outback
+
+
+def test_it_refuses_another_organisations_contact_as_watcher_or_requester(world):
+    from stratadesk.tickets.models import Ticket
+
+    ticket = world.raise_ticket()
+
+    with pytest.raises(ValidationFailed) as watcher:
+        services.add_watcher(actor(world.olivia), ticket, world.oscar_contact)
+    with pytest.raises(ValidationFailed) as requester:
+        world.raise_ticket(by=world.olivia, requester=world.oscar_contact)
+
+    assert watcher.value.status == requester.value.status == 422
+    assert not ticket.watchers.exists()
+    assert Ticket.objects.count() == 1
+
+
+def test_it_lets_a_colleague_follow_a_ticket(world):
+    ticket = world.raise_ticket()
+
+    services.add_watcher(actor(world.harry), ticket, world.hannah_contact)
+
+    assert list(ticket.watchers.all()) == [world.hannah_contact]
