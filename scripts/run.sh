@@ -65,7 +65,7 @@ Stratadesk is running.
   Console:  http://$host:$port/console/
   Portal:   http://$host:$port/portal/
   Admin:    http://$host:$port/admin/
-  Sign in:  http://$host:$port/login/
+  Sign in:  http://$host:$port/login/ (staff), http://$host:$port/portal/login/ (clients)
 
 Demo logins (password Harbour-Lights-2026):
   admin, ops, support1, support2, accounts, client-nsw, client-vic, client-wa

@@ -4,6 +4,7 @@
 WAL mode under var/, the database task worker, console email and files on local disk.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "django_htmx",
+    "axes",
     "stratadesk.core",
     "stratadesk.people",
     "stratadesk.clients",
@@ -69,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: it turns a sign-in refused for a lockout into the page
+    # saying so, after every other middleware has seen the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stratadesk.urls"
@@ -117,9 +122,35 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
+# Staff sign in at /login/, client users at /portal/login/; the portal's access check
+# names its own page, so this is the staff one.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# The axes backend goes first so a locked-out sign-in is refused before any password
+# is checked; it authenticates no one itself.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures count per username and address together: guessing one account's password
+# is stopped, while someone elsewhere cannot lock a person out of their own office.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("STRATADESK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("STRATADESK_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+)
+AXES_RESET_ON_SUCCESS = True
+# A fixed end to the lockout, so the time the page names holds; tries during it are
+# refused without being counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "stratadesk.people.lockout.AuditedLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "stratadesk.people.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "stratadesk.people.lockout.client_ip"
+# Reverse proxies in front of Stratadesk that append to X-Forwarded-For; 0 trusts
+# only the connection's own address.
+TRUSTED_PROXY_COUNT = env_int("STRATADESK_TRUSTED_PROXY_COUNT", 0)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

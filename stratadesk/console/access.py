@@ -13,7 +13,8 @@ def staff_required(view):
     anything about what exists behind them.
     """
 
-    @login_required
+    # Named rather than left to LOGIN_URL: each side has its own login page.
+    @login_required(login_url="login")
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_msp_staff:

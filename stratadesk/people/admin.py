@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -22,3 +24,12 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("Stratadesk", {"fields": ["email", "role", "client"]}),
     ]
+
+
+# Lifting a lockout (deleting an access attempt) is a security decision: audit it.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AuditedAccessAttemptAdmin(AuditedAdmin, AccessAttemptAdmin):
+    pass

@@ -9,7 +9,8 @@ from django.http import Http404
 def client_required(view):
     """Let client users through; MSP staff get a 404 and use the console instead."""
 
-    @login_required
+    # Client users log in on the portal's own page, not the staff one.
+    @login_required(login_url="portal:login")
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_client_user:

@@ -1,11 +1,14 @@
 from django.urls import path
 
+from stratadesk.people.sign_in import ClientSignInView
+
 from . import views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.ticket_list, name="ticket_list"),
+    path("login/", ClientSignInView.as_view(), name="login"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:number>/reply/", views.ticket_reply, name="ticket_reply"),

@@ -65,7 +65,8 @@ def log_in(page):
     from playwright.sync_api import expect
 
     def sign_in(user):
-        page.goto("/login/")
+        # Client users and staff each have their own login page.
+        page.goto("/portal/login/" if user.is_client_user else "/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()

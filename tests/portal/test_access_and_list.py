@@ -16,11 +16,11 @@ def _outback_ticket(world):
     )
 
 
-def test_it_sends_anonymous_visitors_to_the_login_page(client):
+def test_it_sends_anonymous_visitors_to_the_portal_login_page(client):
     response = client.get(URL)
 
     assert response.status_code == 302
-    assert response["Location"] == "/login/?next=/portal/"
+    assert response["Location"] == "/portal/login/?next=/portal/"
 
 
 @pytest.mark.parametrize("who", ["olivia", "sam", "alex", "ada"])
