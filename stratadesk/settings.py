@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "axes",
+    # Before stratadesk.people, whose admin replaces the TOTP plugin's device admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "stratadesk.core",
     "stratadesk.people",
     "stratadesk.clients",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a user verified once they have given a two-factor code this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -151,6 +156,9 @@ AXES_CLIENT_IP_CALLABLE = "stratadesk.people.lockout.client_ip"
 # Reverse proxies in front of Stratadesk that append to X-Forwarded-For; 0 trusts
 # only the connection's own address.
 TRUSTED_PROXY_COUNT = env_int("STRATADESK_TRUSTED_PROXY_COUNT", 0)
+# Two-factor sign-in is each staff member's choice; when this is on, staff without it
+# must set it up before anything else (stratadesk/people/two_factor.py).
+REQUIRE_STAFF_TWO_FACTOR = env_bool("STRATADESK_REQUIRE_STAFF_2FA", False)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -232,6 +240,14 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("STRATADESK_FROM_EMAIL", "Stratadesk <support@localhost>")
 SITE_URL = env_str("STRATADESK_SITE_URL", "http://127.0.0.1:8000")
+
+# Outbound webhooks. In production they go only to public addresses: an endpoint
+# whose host resolves to loopback, a private range or the like is refused when it is
+# registered and again before every request. Development and tests allow them.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool(
+    "STRATADESK_WEBHOOK_ALLOW_PRIVATE_TARGETS", not PRODUCTION
+)
+WEBHOOK_TIMEOUT_SECONDS = env_int("STRATADESK_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from stratadesk.clients.models import ClientOrganisation, Contact, Site
 from stratadesk.core import audit
-from stratadesk.core.errors import full_clean_or_fail
+from stratadesk.core.errors import ValidationFailed, full_clean_or_fail
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +37,26 @@ def add_site(actor, client, **fields) -> Site:
     site.save()
     audit.record(actor, "site.created", site, client=client)
     return site
+
+
+@transaction.atomic
+def contact_for_email(actor, client, email: str, *, name: str = "") -> Contact:
+    """The active contact of `client` with this email, added if there is none.
+
+    For channels that name a requester by address (the API, inbound email). An
+    inactive contact with the address is refused rather than silently revived.
+    """
+    email = (email or "").strip()
+    existing = (
+        client.contacts.filter(email__iexact=email).order_by("-is_active", "pk").first()
+    )
+    if existing is not None:
+        if not existing.is_active:
+            raise ValidationFailed(
+                "That contact is no longer active at this client.",
+                fields={"requester": [f"{email} is an inactive contact."]},
+            )
+        return existing
+
+    name = (name or "").strip() or email.split("@")[0]
+    return add_contact(actor, client, name=name[:150], email=email)

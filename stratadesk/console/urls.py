@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account, views, webhooks
 
 app_name = "console"
 
@@ -28,5 +28,38 @@ urlpatterns = [
         "tickets/<int:number>/materials/",
         views.ticket_material,
         name="ticket_material",
+    ),
+    path("account/two-factor/", account.two_factor_page, name="two_factor"),
+    path(
+        "account/two-factor/disable/",
+        account.two_factor_disable,
+        name="two_factor_disable",
+    ),
+    path("account/two-factor/code/", account.two_factor_code, name="two_factor_code"),
+    path("webhooks/", webhooks.webhook_index, name="webhook_index"),
+    path(
+        "clients/<int:client_id>/webhooks/",
+        webhooks.webhook_client,
+        name="webhook_client",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/",
+        webhooks.webhook_endpoint,
+        name="webhook_endpoint",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/rotate/",
+        webhooks.webhook_rotate,
+        name="webhook_rotate",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/delete/",
+        webhooks.webhook_delete,
+        name="webhook_delete",
+    ),
+    path(
+        "webhooks/deliveries/<int:delivery_id>/replay/",
+        webhooks.webhook_replay,
+        name="webhook_replay",
     ),
 ]

@@ -20,7 +20,8 @@ def record(actor, action: str, subject, *, client=None, **fields) -> AuditEvent:
         action=action,
         client=client,
         subject_type=subject._meta.model_name,
-        subject_id=str(subject.pk),
+        # Models whose key is long or secret-derived name themselves by `audit_id`.
+        subject_id=str(getattr(subject, "audit_id", subject.pk)),
         request_id=actor.request_id or current_request_id(),
         **fields,
     )

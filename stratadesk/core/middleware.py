@@ -34,13 +34,13 @@ class RequestIdMiddleware:
     def _log(self, request, status, started):
         user = getattr(request, "user", None)
         user_id = user.pk if user is not None and user.is_authenticated else None
-        logger.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": user_id,
-            },
-        )
+        fields = {
+            "method": request.method,
+            "path": request.path,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "user_id": user_id,
+        }
+        # Interfaces add who called and why it failed (the API: key, client, code).
+        fields.update(getattr(request, "log_context", {}))
+        logger.info("request", extra=fields)

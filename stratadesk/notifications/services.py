@@ -30,20 +30,26 @@ def suppressed():
         _suppressed.reset(token)
 
 
+def is_suppressed() -> bool:
+    """True inside a suppressed() block, where nothing may be queued."""
+    return _suppressed.get()
+
+
 def queue_ticket_email(event: str, ticket, to: list[str], **context) -> None:
+    queue_email(event, to, ticket=ticket, ticket_id=ticket.pk, **context)
+
+
+def queue_email(event: str, to: list[str], *, ticket_id=None, **context) -> None:
+    """Render notifications/email/<event>.*.txt with `context` and queue the send."""
     recipients = sorted({address for address in to if address})
     if not recipients or _suppressed.get():
         return
 
-    context = {
-        "ticket": ticket,
-        "site_url": settings.SITE_URL,
-        **context,
-    }
+    context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(
         f"notifications/email/{event}.subject.txt", context
     ).strip()
     body = render_to_string(f"notifications/email/{event}.body.txt", context)
     send_email.enqueue(
-        to=recipients, subject=subject, body=body, event=event, ticket_id=ticket.pk
+        to=recipients, subject=subject, body=body, event=event, ticket_id=ticket_id
     )

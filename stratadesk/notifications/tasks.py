@@ -19,3 +19,12 @@ def send_email(*, to: list[str], subject: str, body: str, event: str, ticket_id=
         "email sent",
         extra={"event": event, "ticket_id": ticket_id, "recipients": len(to)},
     )
+
+
+@task()
+def deliver_webhook(*, delivery_id: int) -> None:
+    """One attempt at a webhook delivery; a retry is queued as a task of its own."""
+    # Imported here because the webhooks module queues this very task.
+    from stratadesk.notifications import webhooks
+
+    webhooks.deliver(delivery_id)

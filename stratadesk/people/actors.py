@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from stratadesk.core.models import Channel
 from stratadesk.people.models import Role
+from stratadesk.people.permissions import API_CLIENT
 
 SYSTEM_ROLE = "system"
 
@@ -20,6 +21,10 @@ class Actor:
     client_id: int | None = None
     label: str = ""
     request_id: str = ""
+    # Whom permission checks ask about when it is not `user`: an API key's principal.
+    principal: object | None = None
+    # The contact an API client acts in the name of (the approver signing an SVR).
+    contact: object | None = None
 
     @classmethod
     def for_user(cls, user, channel: str, request_id: str = "") -> "Actor":
@@ -38,6 +43,20 @@ class Actor:
         return cls.for_user(request.user, channel, getattr(request, "request_id", ""))
 
     @classmethod
+    def for_api_key(cls, principal, request_id: str = "", contact=None) -> "Actor":
+        """A client system calling with an API key: no person, one organisation."""
+        return cls(
+            user=None,
+            role=API_CLIENT,
+            channel=Channel.API,
+            client_id=principal.client_id,
+            label=principal.get_full_name()[:150],
+            request_id=request_id,
+            principal=principal,
+            contact=contact,
+        )
+
+    @classmethod
     def system(cls, label: str = "system") -> "Actor":
         return cls(user=None, role=SYSTEM_ROLE, channel=Channel.SYSTEM, label=label)
 
@@ -46,8 +65,18 @@ class Actor:
         return self.user.pk if self.user is not None else None
 
     @property
+    def who(self):
+        """The user or API principal that permission checks are asked about."""
+        return self.principal if self.principal is not None else self.user
+
+    @property
     def is_client(self) -> bool:
-        return self.role == Role.CLIENT
+        """A client user or a client's system: both speak for a client organisation."""
+        return self.role in (Role.CLIENT, API_CLIENT)
+
+    @property
+    def is_api_client(self) -> bool:
+        return self.role == API_CLIENT
 
     @property
     def is_system(self) -> bool:

@@ -35,6 +35,7 @@ class Action(StrEnum):
     MANAGE_USERS = "user.manage"
     MANAGE_API_KEYS = "apikey.manage"
     READ_AUDIT = "audit.read"
+    MANAGE_WEBHOOKS = "webhook.manage"
 
 
 ACTION_DESCRIPTIONS = {
@@ -57,6 +58,31 @@ ACTION_DESCRIPTIONS = {
     Action.MANAGE_USERS: "manage users",
     Action.MANAGE_API_KEYS: "manage API keys",
     Action.READ_AUDIT: "read the audit trail",
+    Action.MANAGE_WEBHOOKS: "manage webhook endpoints and replay deliveries",
+}
+
+# A client organisation's own system calling the API with a key. It is not a person:
+# it acts for the whole organisation, and its key's scopes narrow what this row gives.
+API_CLIENT = "api_client"
+
+# The key scope an API key needs for each action; actions missing here are never open
+# to a key, whatever the matrix row says.
+KEY_SCOPES: dict[Action, str] = {
+    Action.READ_TICKET: "tickets:read",
+    Action.READ_SVR: "tickets:read",
+    Action.RAISE_TICKET: "tickets:write",
+    Action.COMMENT_PUBLIC: "tickets:write",
+    Action.ATTACH: "tickets:write",
+    Action.DECIDE_SVR: "svr:approve",
+    Action.READ_INVOICES: "invoices:read",
+    Action.MANAGE_WEBHOOKS: "webhooks:manage",
+}
+SCOPE_DESCRIPTIONS = {
+    "tickets:read": "read the organisation's tickets, comments, events and SVRs",
+    "tickets:write": "raise tickets, comment publicly, attach files, withdraw",
+    "svr:approve": "approve or reject SVRs in a named approver's name",
+    "invoices:read": "read the organisation's invoices",
+    "webhooks:manage": "register webhook endpoints and replay deliveries",
 }
 
 
@@ -207,12 +233,26 @@ MATRIX: dict[str, dict[Action, Scope]] = {
         Action.MANAGE_USERS: ALL,
         Action.MANAGE_API_KEYS: ALL,
         Action.READ_AUDIT: ALL,
+        Action.MANAGE_WEBHOOKS: ALL,
+    },
+    API_CLIENT: {
+        Action.READ_TICKET: OWN_ORGANISATION,
+        Action.RAISE_TICKET: OWN_ORGANISATION,
+        Action.COMMENT_PUBLIC: OWN_ORGANISATION,
+        Action.ATTACH: OWN_ORGANISATION,
+        Action.READ_SVR: OWN_ORGANISATION,
+        Action.DECIDE_SVR: OWN_ORGANISATION,
+        Action.READ_INVOICES: OWN_ORGANISATION,
+        Action.MANAGE_WEBHOOKS: OWN_ORGANISATION,
     },
 }
 
 
 def scope_for(user, action: Action) -> Scope | None:
     if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    scopes = getattr(user, "key_scopes", None)
+    if scopes is not None and KEY_SCOPES.get(action) not in scopes:
         return None
     return MATRIX.get(user.role, {}).get(action)
 
@@ -251,14 +291,19 @@ def may_raise_for(user, client) -> bool:
 def markdown_table() -> str:
     """The matrix for people: one row per action, one column per role."""
     roles = [Role.CLIENT, Role.OPERATIONS, Role.SUPPORT, Role.ACCOUNTS, Role.ADMIN]
+    labels = [role.label for role in roles] + ["API key (scope)"]
+    roles.append(API_CLIENT)
     lines = [
-        "| Action | " + " | ".join(role.label for role in roles) + " |",
+        "| Action | " + " | ".join(labels) + " |",
         "|---" * (len(roles) + 1) + "|",
     ]
     for action in Action:
         cells = []
         for role in roles:
             scope = MATRIX[role].get(action)
-            cells.append("—" if scope is None else scope.description)
+            cell = "—" if scope is None else scope.description
+            if role == API_CLIENT and scope is not None:
+                cell = f"{cell} (`{KEY_SCOPES[action]}`)"
+            cells.append(cell)
         lines.append(f"| {ACTION_DESCRIPTIONS[action]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -8,7 +8,17 @@ from django.db.models import Max
 
 from stratadesk.core import clock
 from stratadesk.core.errors import ValidationFailed
+from stratadesk.notifications import webhooks
+from stratadesk.notifications.models import WebhookEvent
 from stratadesk.svr.models import ServiceVerificationReport, SvrStatus
+
+# The decisions a client's system hears of. An Admin's override is not an approval,
+# so it is told only as the ticket's move to Closed.
+_DECISION_EVENTS = {
+    SvrStatus.APPROVED: WebhookEvent.SVR_APPROVED,
+    SvrStatus.AUTO_APPROVED: WebhookEvent.SVR_APPROVED,
+    SvrStatus.REJECTED: WebhookEvent.SVR_REJECTED,
+}
 
 
 def build_content(ticket, work_summary: str) -> dict:
@@ -78,7 +88,17 @@ def issue(actor, ticket, work_summary: str) -> ServiceVerificationReport:
         issued_at=clock.now(),
     )
     svr.approvers.set(approvers)
+    _queue_webhook(WebhookEvent.SVR_ISSUED, svr)
     return svr
+
+
+def _queue_webhook(event_type, svr) -> None:
+    webhooks.queue_event(
+        event_type,
+        client=svr.ticket.client,
+        data=webhooks.svr_data(svr),
+        ticket=svr.ticket,
+    )
 
 
 def pending_for(ticket) -> ServiceVerificationReport:
@@ -98,4 +118,6 @@ def decide(actor, ticket, status: str, *, typed_name="", reason="", ip=None, ua=
     svr.decision_ip = ip
     svr.decision_user_agent = ua[:500]
     svr.save()
+    if status in _DECISION_EVENTS:
+        _queue_webhook(_DECISION_EVENTS[status], svr)
     return svr

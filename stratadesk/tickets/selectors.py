@@ -4,9 +4,10 @@ A ticket the user may not see is reported exactly like one that does not exist, 
 caller can tell another client's ticket numbers apart from unused ones.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from stratadesk.core.errors import NotFound
+from stratadesk.core.models import AuditEvent
 from stratadesk.people.permissions import Action, can, ticket_filter
 from stratadesk.tickets.models import Comment, Ticket
 
@@ -47,3 +48,17 @@ def visible_attachments(user, ticket):
     if not can(user, Action.READ_INTERNAL, ticket):
         attachments = attachments.filter(is_public=True)
     return attachments
+
+
+# What a caller without staff sight may see of a ticket's history: that it was raised,
+# its stage changes and its public messages.
+_CLIENT_EVENT_ACTIONS = ("ticket.created", "ticket.transitioned")
+
+
+def visible_events(user, ticket) -> QuerySet[AuditEvent]:
+    """The ticket's audit events `user` may read, oldest first."""
+    events = AuditEvent.objects.filter(subject_type="ticket", subject_id=str(ticket.pk))
+    if can(user, Action.READ_INTERNAL, ticket):
+        return events
+    public_comments = Q(action="ticket.commented", data__public=True)
+    return events.filter(Q(action__in=_CLIENT_EVENT_ACTIONS) | public_comments)

@@ -21,6 +21,8 @@ from stratadesk.core.errors import (
     full_clean_or_fail,
 )
 from stratadesk.core.sequences import take_next
+from stratadesk.notifications import webhooks
+from stratadesk.notifications.models import WebhookEvent
 from stratadesk.notifications.services import queue_ticket_email
 from stratadesk.people.models import Role
 from stratadesk.people.permissions import Action, can, may_raise_for
@@ -57,7 +59,9 @@ WORK_LOGGING_STAGES = {
 
 
 def _client_contact(actor, client_id):
-    if not actor.is_client or actor.user is None:
+    if actor.contact is not None:
+        return actor.contact if actor.contact.client_id == client_id else None
+    if actor.role != Role.CLIENT or actor.user is None:
         return None
     return Contact.objects.filter(
         user_id=actor.user_id, client_id=client_id, is_active=True
@@ -67,15 +71,19 @@ def _client_contact(actor, client_id):
 def facts_for(actor, ticket) -> lifecycle.Facts:
     # Someone who may not read the ticket may not move it either, whatever the table
     # would give their role (an engineer since limited to other clients, say).
-    if actor.user is not None and not can(actor.user, Action.READ_TICKET, ticket):
+    if actor.who is not None and not can(actor.who, Action.READ_TICKET, ticket):
         return lifecycle.Facts(role="")
     contact = _client_contact(actor, ticket.client_id)
+    same_client = actor.client_id is not None and actor.client_id == ticket.client_id
     return lifecycle.Facts(
-        role=actor.role,
+        # A client's system takes the client's moves; it speaks for every requester
+        # of its organisation, and approves only in a named approver's name.
+        role=lifecycle.CLIENT if actor.is_api_client else actor.role,
         is_assignee=actor.user_id is not None and ticket.assignee_id == actor.user_id,
-        is_requester=contact is not None and ticket.requester_id == contact.pk,
+        is_requester=(contact is not None and ticket.requester_id == contact.pk)
+        or (actor.is_api_client and same_client),
         is_approver=contact is not None and _approves_pending_svr(ticket, contact),
-        same_client=actor.client_id is not None and actor.client_id == ticket.client_id,
+        same_client=same_client,
         svr_review_required=ticket.client.svr_review_required,
     )
 
@@ -97,7 +105,7 @@ def _require(actor, action: Action, ticket, what: str) -> None:
 
     Operations and Admin change any ticket; Support only those assigned to them.
     """
-    if actor.is_system or can(actor.user, action, ticket):
+    if actor.is_system or can(actor.who, action, ticket):
         return
     if actor.role == Role.SUPPORT:
         raise PermissionDenied(
@@ -124,8 +132,8 @@ def create_ticket(
     follow_up_of=None,
 ) -> Ticket:
     """Raise a new ticket in Request for `client`, resolved by the caller."""
-    if not actor.is_system and not may_raise_for(actor.user, client):
-        if actor.role == Role.CLIENT:
+    if not actor.is_system and not may_raise_for(actor.who, client):
+        if actor.is_client:
             raise PermissionDenied(
                 "You may raise tickets for your own organisation only."
             )
@@ -216,6 +224,12 @@ def create_ticket(
         },
     )
     queue_ticket_email("ticket_created", ticket, [requester.email])
+    webhooks.queue_event(
+        WebhookEvent.TICKET_CREATED,
+        client=client,
+        data=webhooks.ticket_data(ticket),
+        ticket=ticket,
+    )
     logger.info(
         "ticket created",
         extra={
@@ -321,6 +335,16 @@ def _move(actor, ticket, move, cleaned, *, ip=None, user_agent="") -> None:
         # A dismissal's reason is its close reason; a withdrawal's may be blank.
         reason=cleaned.get("reason") or cleaned.get("close_reason") or "",
         data={"transition": move.name, **(extra or {})},
+    )
+    webhooks.queue_event(
+        WebhookEvent.TICKET_STAGE_CHANGED,
+        client=ticket.client,
+        data={
+            **webhooks.ticket_data(ticket),
+            "from_stage": from_stage,
+            "to_stage": move.target,
+        },
+        ticket=ticket,
     )
     logger.info(
         "ticket moved",
@@ -522,6 +546,17 @@ def _write_comment(actor, ticket, body, *, public, system=False) -> Comment:
         client=ticket.client,
         data={"comment": comment.pk, "public": public},
     )
+    # Internal notes never leave the MSP, and system notes are not conversation.
+    if public and not system:
+        webhooks.queue_event(
+            WebhookEvent.TICKET_COMMENTED,
+            client=ticket.client,
+            data={
+                **webhooks.ticket_data(ticket),
+                "comment": webhooks.comment_data(comment),
+            },
+            ticket=ticket,
+        )
     return comment
 
 

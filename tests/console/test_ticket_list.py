@@ -8,7 +8,7 @@ from stratadesk.console import views
 URL = reverse("console:ticket_list")
 
 # The view needs four (two filter menus, the count, the page); the session and user
-# lookups and the session save take the rest.
+# lookups, the two-factor device check and the session save take the rest.
 LIST_QUERY_CEILING = 10
 
 

@@ -5,13 +5,13 @@ from django.urls import reverse
 
 from stratadesk.core.errors import PermissionDenied, ValidationFailed
 from stratadesk.people.models import Role
-from stratadesk.people.permissions import MATRIX, Action, can
+from stratadesk.people.permissions import API_CLIENT, MATRIX, Action, can
 from stratadesk.tickets import selectors, services
 from tests.fixtures import actor
 
 
-def test_it_gives_every_role_a_row_and_only_known_actions():
-    assert set(MATRIX) == set(Role.values)
+def test_it_gives_every_role_and_client_api_keys_a_row_of_known_actions():
+    assert set(MATRIX) == {*Role.values, API_CLIENT}
     for actions in MATRIX.values():
         assert set(actions) <= set(Action)
 
@@ -20,7 +20,8 @@ def test_it_lets_only_clients_decide_svrs_and_only_admins_configure():
     deciders = {role for role, acts in MATRIX.items() if Action.DECIDE_SVR in acts}
     configurers = {role for role, acts in MATRIX.items() if Action.CONFIGURE in acts}
 
-    assert deciders == {Role.CLIENT}
+    # A client's system decides only in the name of a contact the SVR was issued to.
+    assert deciders == {Role.CLIENT, API_CLIENT}
     assert configurers == {Role.ADMIN}
 
 

@@ -11,6 +11,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from stratadesk.core.models import AuditEvent
+from stratadesk.notifications import webhooks
+from stratadesk.notifications.models import WebhookDelivery, WebhookEndpoint
 from stratadesk.people.permissions import Action, can
 from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets import services
@@ -35,6 +37,8 @@ PERSONAS = [
     "ada",  # admin
 ]
 SIDE_ACTION = {"console": Action.USE_CONSOLE, "portal": Action.USE_PORTAL}
+# Pages that need more than the side's own action, by URL name prefix.
+PAGE_ACTION = {"webhook_": Action.CONFIGURE}
 REFUSED = {403, 404}
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
@@ -59,11 +63,14 @@ ROUTES = [
 ]
 
 
-def _fill(route, ticket, attachment):
+def _fill(route, ticket, attachment, delivery):
     return "/" + (
         route.replace("<int:number>", str(ticket.number))
         .replace("<int:attachment_id>", str(attachment.pk))
         .replace("<slug:name>", "await_client")
+        .replace("<int:client_id>", str(ticket.client_id))
+        .replace("<int:endpoint_id>", str(delivery.endpoint_id))
+        .replace("<int:delivery_id>", str(delivery.pk))
     )
 
 
@@ -98,12 +105,17 @@ def _state(ticket):
         Attachment.objects.count(),
         ServiceVerificationReport.objects.count(),
         AuditEvent.objects.count(),
+        list(WebhookEndpoint.objects.values()),
+        list(WebhookDelivery.objects.values()),
     )
 
 
-def _allowed(user, namespace, ticket, route):
+def _allowed(user, namespace, ticket, route, name):
     if user is None or not can(user, SIDE_ACTION[namespace]):
         return False
+    for prefix, action in PAGE_ACTION.items():
+        if name.startswith(prefix) and not can(user, action):
+            return False
     if "<int:number>" in route:
         return can(user, Action.READ_TICKET, ticket)
     return True
@@ -120,16 +132,29 @@ def ticket(world, settings, tmp_path):
     return Ticket.objects.get(pk=ticket.pk)
 
 
+@pytest.fixture
+def delivery(world, ticket):
+    """A webhook endpoint of the ticket's client, with one delivery still pending."""
+    endpoint = webhooks.create_endpoint(
+        actor(world.ada),
+        ticket.client,
+        url="https://hooks.harbour.test/in",
+        events=["ticket.commented"],
+    )
+    services.add_comment(actor(world.olivia), ticket, "Walking the URLs.")
+    return WebhookDelivery.objects.get(endpoint=endpoint)
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("route", "namespace", "name"), ROUTES)
 def test_every_url_answers_each_persona_as_the_matrix_says(
-    world, ticket, client, persona, route, namespace, name
+    world, ticket, delivery, client, persona, route, namespace, name
 ):
     user = None if persona == "anonymous" else getattr(world, persona)
     if user is not None:
         client.force_login(user)
-    url = _fill(route, ticket, ticket.attachments.get())
-    allowed = _allowed(user, namespace, ticket, route)
+    url = _fill(route, ticket, ticket.attachments.get(), delivery)
+    allowed = _allowed(user, namespace, ticket, route, name)
     before = _state(ticket)
 
     got = client.get(url)

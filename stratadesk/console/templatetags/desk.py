@@ -7,6 +7,7 @@ from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 
+from stratadesk.people.permissions import Action, can
 from stratadesk.tickets.models import WorkType
 
 register = template.Library()
@@ -18,6 +19,12 @@ def person(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def may(user, action: str) -> bool:
+    """May `user` take `action` (its code, e.g. "config.write") by the matrix?"""
+    return can(user, Action(action))
 
 
 @register.filter

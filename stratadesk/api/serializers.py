@@ -1,0 +1,215 @@
+"""What goes over the wire: request bodies in, resources out.
+
+Request serializers refuse fields they do not know, so a misspelt field is an error
+rather than a silently dropped value. Response serializers decide what each caller
+sees; anything staff-only is added only for callers who may read it.
+"""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from stratadesk.clients.models import Priority
+from stratadesk.tickets.models import Stage
+
+
+class StrictSerializer(serializers.Serializer):
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: ["This field is not part of the request."]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+# Requests --------------------------------------------------------------------------
+
+
+class TicketCreateSerializer(StrictSerializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20_000)
+    priority = serializers.ChoiceField(choices=Priority.values, required=False)
+    category = serializers.CharField(
+        max_length=80, required=False, help_text="A category name."
+    )
+    requester = serializers.EmailField(
+        help_text="The requesting contact's email; a new contact is made for a "
+        "client key's organisation if none has it."
+    )
+    requester_name = serializers.CharField(max_length=150, required=False)
+    external_ref = serializers.CharField(max_length=100, required=False)
+    client = serializers.SlugField(
+        required=False,
+        help_text="Staff tokens only: the client organisation's slug.",
+    )
+
+
+class CommentCreateSerializer(StrictSerializer):
+    body = serializers.CharField(max_length=20_000)
+    public = serializers.BooleanField(
+        default=True, help_text="Staff only: false writes an internal note."
+    )
+
+
+class TransitionSerializer(serializers.Serializer):
+    """`to` names the stage; the move's gate fields go alongside it."""
+
+    to = serializers.ChoiceField(choices=Stage.values)
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The ticket version you decided on; a newer ticket answers 409.",
+    )
+
+
+class SvrApproveSerializer(StrictSerializer):
+    typed_name = serializers.CharField(
+        max_length=150, help_text="The approver's name, typed as a signature."
+    )
+    approver = serializers.EmailField(
+        required=False,
+        help_text="Client keys: the approving contact's email (one the SVR was "
+        "issued to).",
+    )
+
+
+class SvrRejectSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=5000)
+    approver = serializers.EmailField(required=False)
+
+
+# Responses -------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.EmailField(required=False)
+
+
+class GateFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    required = serializers.BooleanField()
+    choices = serializers.ListField(child=serializers.CharField())
+
+
+class AllowedTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    to = serializers.ChoiceField(choices=Stage.values)
+    fields = GateFieldSerializer(many=True)
+
+
+class SlaClockSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    state = serializers.CharField()
+
+
+class TicketSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="number")
+    reference = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    stage = serializers.ChoiceField(choices=Stage.values)
+    priority = serializers.ChoiceField(choices=Priority.values)
+    category = serializers.CharField(source="category.name", allow_null=True)
+    external_ref = serializers.CharField()
+    client = serializers.SlugField(source="client.slug")
+    requester = PersonSerializer()
+    assignee = serializers.SerializerMethodField()
+    channel = serializers.CharField()
+    close_reason = serializers.CharField()
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    stage_changed_at = serializers.DateTimeField()
+    first_response_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+    def get_url(self, ticket) -> str:
+        return f"{settings.SITE_URL}/api/v1/tickets/{ticket.number}"
+
+    def get_assignee(self, ticket) -> PersonSerializer(allow_null=True):
+        if ticket.assignee is None:
+            return None
+        return {"name": ticket.assignee.get_full_name() or ticket.assignee.username}
+
+    def to_representation(self, ticket):
+        data = super().to_representation(ticket)
+        data["category"] = ticket.category.name if ticket.category else None
+        return data
+
+
+class TicketDetailSerializer(TicketSerializer):
+    allowed_transitions = AllowedTransitionSerializer(many=True)
+    sla = SlaClockSerializer(many=True)
+    staff = serializers.DictField(
+        required=False,
+        help_text="Staff-only fields; absent for client callers.",
+    )
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    body = serializers.CharField()
+    public = serializers.BooleanField(source="is_public")
+    author = serializers.CharField(source="author_label")
+    channel = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    public = serializers.BooleanField(source="is_public")
+    created_at = serializers.DateTimeField()
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField(source="action")
+    occurred_at = serializers.DateTimeField()
+    from_stage = serializers.CharField()
+    to_stage = serializers.CharField()
+    actor = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False)
+
+
+class SvrSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    work_summary = serializers.CharField()
+    content = serializers.DictField()
+    content_hash = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    typed_name = serializers.CharField()
+    decision_reason = serializers.CharField()
+    approvers = serializers.ListField(child=serializers.EmailField())
+
+
+class ProblemFieldSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, as every error is answered."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    instance = serializers.CharField()
+    code = serializers.CharField()
+    request_id = serializers.CharField()
+    errors = ProblemFieldSerializer(many=True, required=False)
