@@ -26,6 +26,8 @@ then
 fi
 
 "$bin/stratadesk" migrate --no-input -v0
+# The shared cache table behind API rate limits (a no-op once it exists).
+"$bin/stratadesk" createcachetable
 "$bin/stratadesk" demo
 "$bin/stratadesk" collectstatic --no-input -v0
 

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "axes",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Before stratadesk.people, whose admin replaces the TOTP plugin's device admin.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
     "stratadesk.tickets",
     "stratadesk.svr",
     "stratadesk.notifications",
+    "stratadesk.api",
     "stratadesk.console",
     "stratadesk.portal",
     "stratadesk.demo",
@@ -248,6 +253,58 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool(
     "STRATADESK_WEBHOOK_ALLOW_PRIVATE_TARGETS", not PRODUCTION
 )
 WEBHOOK_TIMEOUT_SECONDS = env_int("STRATADESK_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+
+# A cache every web process shares, so rate limits hold across processes: a table in
+# the database by default (`stratadesk createcachetable`), Redis at scale.
+_REDIS_URL = env_str("STRATADESK_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _REDIS_URL,
+        }
+        if _REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "stratadesk_cache",
+        }
+    )
+}
+
+# REST API v1 (stratadesk/api). Requests per key (or staff token) per minute, and the
+# largest JSON body accepted; attachments have their own limit.
+API_RATE_PER_MINUTE = env_int("STRATADESK_API_RATE_PER_MINUTE", 600, minimum=1)
+API_MAX_BODY_BYTES = env_int("STRATADESK_API_MAX_BODY_BYTES", 256 * 1024, minimum=1024)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "stratadesk.api.authentication.BearerAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "stratadesk.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"api": f"{API_RATE_PER_MINUTE}/min"},
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Stratadesk API",
+    "DESCRIPTION": (
+        "Create and follow service tickets, verify work and receive webhooks. "
+        "Authenticate with `Authorization: Bearer <key>`."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"StageEnum": "stratadesk.tickets.models.Stage.values"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "stratadesk.api.schema.add_problem_responses",
+    ],
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views import defaults
 
+from stratadesk.api.problems import server_error as api_server_error
 from stratadesk.console.views import home
 from stratadesk.people.sign_in import SignOutView, StaffSignInView
 
@@ -14,4 +16,17 @@ urlpatterns = [
     path("console/", include("stratadesk.console.urls")),
     path("portal/", include("stratadesk.portal.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("stratadesk.api.urls")),
+    # Any other /api/ address still answers as the API does.
+    path("api/", include("stratadesk.api.urls_fallback")),
 ]
+
+
+def server_error(request):
+    """A crash: problem+json under /api/, Django's plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return defaults.server_error(request)
+
+
+handler500 = server_error

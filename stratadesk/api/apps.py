@@ -5,3 +5,7 @@ class ApiConfig(AppConfig):
     name = "stratadesk.api"
     label = "api"
     verbose_name = "REST API"
+
+    def ready(self):
+        # Registers the bearer scheme with drf-spectacular.
+        from stratadesk.api import schema  # noqa: F401

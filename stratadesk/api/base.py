@@ -76,9 +76,14 @@ class ApiView(APIView):
             return Actor.for_api_key(self.request.user, request_id, contact=contact)
         return Actor.for_user(self.request.user, Channel.API, request_id)
 
-    def post(self, request, *args, **kwargs):
+    def idempotent(self, method, request, *args, **kwargs):
+        """Answer a POST through `method`, honouring its Idempotency-Key.
+
+        Views with a POST define `post` as a call to this, naming the method that
+        does the work, so the OpenAPI document describes each POST where it is.
+        """
         return idempotency.run(
-            request, lambda: self._answered(self.create, request, *args, **kwargs)
+            request, lambda: self._answered(method, request, *args, **kwargs)
         )
 
     def _answered(self, method, request, *args, **kwargs):
@@ -93,11 +98,14 @@ class ApiView(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         # For the one log line per request the middleware writes.
         context = {"api": True}
+        # Private attributes: a request refused before authentication ran has none,
+        # and reading request.user here would authenticate it after the fact.
         user = getattr(request, "_user", None)
+        auth = getattr(request, "_auth", None)
         if isinstance(user, ApiClientPrincipal):
             context.update(key=user.key.prefix, client_id=user.client_id)
-        elif request.auth is not None and hasattr(request.auth, "prefix"):
-            context.update(token=request.auth.prefix, user_id=user.pk)
+        elif user is not None and hasattr(auth, "prefix"):
+            context.update(token=auth.prefix, user_id=user.pk)
         if response.status_code >= 400 and isinstance(response.data, dict):
             context["error_code"] = response.data.get("code", "")
         request._request.log_context = context

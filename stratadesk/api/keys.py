@@ -175,3 +175,20 @@ def revoke_staff_token(actor, token: StaffToken) -> StaffToken:
         token.save(update_fields=["revoked", "revoked_at"])
         audit.record(actor, "api_token.revoked", token, data={"prefix": token.prefix})
     return token
+
+
+def state_of(key) -> str:
+    """A key's or token's state in words, for lists."""
+    if key.revoked:
+        return "revoked"
+    if key.has_expired:
+        return "expired"
+    if key.expiry_date is not None:
+        return f"expires {key.expiry_date.isoformat(timespec='minutes')}"
+    return "active"
+
+
+def last_used_of(key) -> str:
+    if key.last_used_at is None:
+        return "never used"
+    return f"last used {key.last_used_at.isoformat(timespec='minutes')}"

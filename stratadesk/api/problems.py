@@ -182,3 +182,17 @@ def problem_json(request, status_code: int, code: str, detail: str) -> JsonRespo
         status=status_code,
         content_type=PROBLEM_CONTENT_TYPE,
     )
+
+
+def unknown_url(request, *args, **kwargs):
+    return problem_json(request, 404, "not_found", "No such API URL.")
+
+
+def server_error(request, *args, **kwargs):
+    """Django's handler500 for /api/: a crash answered as problem+json."""
+    return problem_json(
+        request,
+        500,
+        "server_error",
+        "The server failed; quote the request id when reporting it.",
+    )

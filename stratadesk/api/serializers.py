@@ -69,6 +69,10 @@ class SvrApproveSerializer(StrictSerializer):
     typed_name = serializers.CharField(
         max_length=150, help_text="The approver's name, typed as a signature."
     )
+    declaration = serializers.BooleanField(
+        help_text="true: the approver confirms the work described was completed to "
+        "their satisfaction."
+    )
     approver = serializers.EmailField(
         required=False,
         help_text="Client keys: the approving contact's email (one the SVR was "
@@ -176,7 +180,7 @@ class AttachmentSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    type = serializers.CharField(source="action")
+    type = serializers.CharField()
     occurred_at = serializers.DateTimeField()
     from_stage = serializers.CharField()
     to_stage = serializers.CharField()
@@ -194,7 +198,10 @@ class SvrSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     typed_name = serializers.CharField()
     decision_reason = serializers.CharField()
-    approvers = serializers.ListField(child=serializers.EmailField())
+    approvers = serializers.SerializerMethodField()
+
+    def get_approvers(self, svr) -> list[str]:
+        return [contact.email for contact in svr.approvers.all()]
 
 
 class ProblemFieldSerializer(serializers.Serializer):

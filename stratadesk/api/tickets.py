@@ -168,6 +168,9 @@ class TicketListView(ApiView):
         request=s.TicketCreateSerializer,
         responses={201: s.TicketDetailSerializer},
     )
+    def post(self, request):
+        return self.idempotent(self.create, request)
+
     def create(self, request):
         body = s.TicketCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -277,6 +280,9 @@ class TransitionView(ApiView):
             "ticket's `allowed_transitions`) go alongside `to` in the same object."
         ),
     )
+    def post(self, request, number):
+        return self.idempotent(self.create, request, number)
+
     def create(self, request, number):
         if not isinstance(request.data, dict):
             raise ValidationFailed("Send a JSON object.", code="malformed_body")
@@ -323,6 +329,9 @@ class CommentListView(ApiView):
             "the comment's `ticket` names the ticket it landed on."
         ),
     )
+    def post(self, request, number):
+        return self.idempotent(self.create, request, number)
+
     def create(self, request, number):
         body = s.CommentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -367,6 +376,9 @@ class AttachmentListView(ApiView):
         },
         responses={201: s.AttachmentSerializer},
     )
+    def post(self, request, number):
+        return self.idempotent(self.create, request, number)
+
     def create(self, request, number):
         unknown = sorted(set(request.data) - {"file", "public"})
         upload = request.FILES.get("file")
@@ -425,12 +437,6 @@ class EventListView(ApiView):
         return Response(s.EventSerializer(events, many=True).data)
 
 
-def _svr_data(svr) -> dict:
-    data = s.SvrSerializer(svr).data
-    data["approvers"] = [contact.email for contact in svr.approvers.all()]
-    return data
-
-
 class SvrView(ApiView):
     @extend_schema(operation_id="tickets_svr_read", responses=s.SvrSerializer)
     def get(self, request, number):
@@ -445,7 +451,7 @@ class SvrView(ApiView):
         )
         if svr is None:
             raise NotFound(f"{ticket.reference} has no SVR yet.", code="no_svr")
-        return Response(_svr_data(svr))
+        return Response(s.SvrSerializer(svr).data)
 
 
 class _SvrDecisionView(ApiView):
@@ -497,8 +503,8 @@ class SvrApproveView(_SvrDecisionView):
         request=s.SvrApproveSerializer,
         responses=s.TicketDetailSerializer,
     )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    def post(self, request, number):
+        return self.idempotent(self.create, request, number)
 
 
 class SvrRejectView(_SvrDecisionView):
@@ -510,8 +516,8 @@ class SvrRejectView(_SvrDecisionView):
         request=s.SvrRejectSerializer,
         responses=s.TicketDetailSerializer,
     )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    def post(self, request, number):
+        return self.idempotent(self.create, request, number)
 
 
 # Ticket lookups by number in URLs; a non-number is simply an unknown ticket.

@@ -59,3 +59,4 @@ class WebhookDeliverySerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     payload = serializers.DictField()
+    attempts = WebhookAttemptSerializer(many=True, source="attempts.all")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, views, webhooks
+from . import account, api_access, views, webhooks
 
 app_name = "console"
 
@@ -36,6 +36,23 @@ urlpatterns = [
         name="two_factor_disable",
     ),
     path("account/two-factor/code/", account.two_factor_code, name="two_factor_code"),
+    path("account/api-tokens/", api_access.api_token_index, name="api_tokens"),
+    path(
+        "account/api-tokens/<slug:token_prefix>/revoke/",
+        api_access.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    path("api-keys/", api_access.api_key_index, name="api_keys"),
+    path(
+        "api-keys/<slug:key_prefix>/rotate/",
+        api_access.api_key_rotate,
+        name="api_key_rotate",
+    ),
+    path(
+        "api-keys/<slug:key_prefix>/revoke/",
+        api_access.api_key_revoke,
+        name="api_key_revoke",
+    ),
     path("webhooks/", webhooks.webhook_index, name="webhook_index"),
     path(
         "clients/<int:client_id>/webhooks/",

@@ -75,14 +75,23 @@ def facts_for(actor, ticket) -> lifecycle.Facts:
         return lifecycle.Facts(role="")
     contact = _client_contact(actor, ticket.client_id)
     same_client = actor.client_id is not None and actor.client_id == ticket.client_id
+    # A client's system moves tickets only with the key scopes for the move: writing
+    # for a requester's moves, svr:approve for an approver's.
+    writes = not actor.is_api_client or can(actor.who, Action.RAISE_TICKET, ticket)
+    decides = not actor.is_api_client or can(actor.who, Action.DECIDE_SVR, ticket)
     return lifecycle.Facts(
         # A client's system takes the client's moves; it speaks for every requester
         # of its organisation, and approves only in a named approver's name.
         role=lifecycle.CLIENT if actor.is_api_client else actor.role,
         is_assignee=actor.user_id is not None and ticket.assignee_id == actor.user_id,
-        is_requester=(contact is not None and ticket.requester_id == contact.pk)
-        or (actor.is_api_client and same_client),
-        is_approver=contact is not None and _approves_pending_svr(ticket, contact),
+        is_requester=writes
+        and (
+            (contact is not None and ticket.requester_id == contact.pk)
+            or (actor.is_api_client and same_client)
+        ),
+        is_approver=decides
+        and contact is not None
+        and _approves_pending_svr(ticket, contact),
         same_client=same_client,
         svr_review_required=ticket.client.svr_review_required,
     )

@@ -10,6 +10,8 @@ write it refuses changes nothing either.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from stratadesk.api import keys
+from stratadesk.api.models import ClientApiKey, StaffToken
 from stratadesk.core.models import AuditEvent
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.models import WebhookDelivery, WebhookEndpoint
@@ -38,7 +40,7 @@ PERSONAS = [
 ]
 SIDE_ACTION = {"console": Action.USE_CONSOLE, "portal": Action.USE_PORTAL}
 # Pages that need more than the side's own action, by URL name prefix.
-PAGE_ACTION = {"webhook_": Action.CONFIGURE}
+PAGE_ACTION = {"webhook_": Action.CONFIGURE, "api_key": Action.MANAGE_API_KEYS}
 REFUSED = {403, 404}
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
@@ -63,7 +65,8 @@ ROUTES = [
 ]
 
 
-def _fill(route, ticket, attachment, delivery):
+def _fill(route, ticket, attachment, delivery, credentials):
+    key, token = credentials
     return "/" + (
         route.replace("<int:number>", str(ticket.number))
         .replace("<int:attachment_id>", str(attachment.pk))
@@ -71,6 +74,8 @@ def _fill(route, ticket, attachment, delivery):
         .replace("<int:client_id>", str(ticket.client_id))
         .replace("<int:endpoint_id>", str(delivery.endpoint_id))
         .replace("<int:delivery_id>", str(delivery.pk))
+        .replace("<slug:key_prefix>", key.prefix)
+        .replace("<slug:token_prefix>", token.prefix)
     )
 
 
@@ -107,6 +112,8 @@ def _state(ticket):
         AuditEvent.objects.count(),
         list(WebhookEndpoint.objects.values()),
         list(WebhookDelivery.objects.values()),
+        list(ClientApiKey.objects.values()),
+        list(StaffToken.objects.values()),
     )
 
 
@@ -145,15 +152,25 @@ def delivery(world, ticket):
     return WebhookDelivery.objects.get(endpoint=endpoint)
 
 
+@pytest.fixture
+def credentials(world, ticket):
+    """A client key of the ticket's client, and Sam's own staff token."""
+    key, _ = keys.create_client_key(
+        actor(world.ada), ticket.client, name="ITSM", scopes=["tickets:read"]
+    )
+    token, _ = keys.create_staff_token(actor(world.sam), world.sam, name="script")
+    return key, token
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("route", "namespace", "name"), ROUTES)
 def test_every_url_answers_each_persona_as_the_matrix_says(
-    world, ticket, delivery, client, persona, route, namespace, name
+    world, ticket, delivery, credentials, client, persona, route, namespace, name
 ):
     user = None if persona == "anonymous" else getattr(world, persona)
     if user is not None:
         client.force_login(user)
-    url = _fill(route, ticket, ticket.attachments.get(), delivery)
+    url = _fill(route, ticket, ticket.attachments.get(), delivery, credentials)
     allowed = _allowed(user, namespace, ticket, route, name)
     before = _state(ticket)
 

@@ -1,0 +1,113 @@
+"""SVRs over the API: read, approve and reject in a named approver's name."""
+
+from stratadesk.svr.models import ServiceVerificationReport
+from stratadesk.tickets.models import Ticket
+from tests.api.conftest import field_errors
+
+
+def _svr(ticket, verb=""):
+    return f"/api/v1/tickets/{ticket.number}/svr" + (f"/{verb}" if verb else "")
+
+
+APPROVAL = {
+    "typed_name": "Hannah Approver",
+    "declaration": True,
+    "approver": "hannah@harbour.test",
+}
+
+
+def test_it_reads_the_latest_svr(world, harbour):
+    ticket = world.ticket_at("svr_pending")
+
+    body = harbour.get(_svr(ticket)).json()
+
+    assert body["version"] == 1
+    assert body["status"] == "pending"
+    assert body["approvers"] == ["hannah@harbour.test"]
+
+
+def test_it_answers_404_when_there_is_no_svr(world, harbour):
+    ticket = world.ticket_at("in_progress")
+
+    response = harbour.get(_svr(ticket))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "no_svr"
+
+
+def test_it_approves_in_the_approvers_name_and_closes_the_ticket(world, harbour):
+    ticket = world.ticket_at("svr_pending")
+
+    response = harbour.post(_svr(ticket, "approve"), APPROVAL)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["stage"] == "closed"
+    svr = ServiceVerificationReport.objects.get(ticket=ticket)
+    assert svr.status == "approved"
+    assert svr.typed_name == "Hannah Approver"
+
+
+def test_it_rejects_with_a_reason_back_to_in_progress(world, harbour):
+    ticket = world.ticket_at("svr_pending")
+
+    response = harbour.post(
+        _svr(ticket, "reject"),
+        {"reason": "Printer still jams", "approver": "hannah@harbour.test"},
+    )
+
+    assert response.status_code == 200
+    assert Ticket.objects.get(pk=ticket.pk).stage == "in_progress"
+
+
+def test_it_refuses_a_contact_who_is_not_an_approver(world, harbour):
+    ticket = world.ticket_at("svr_pending")
+
+    response = harbour.post(
+        _svr(ticket, "approve"),
+        {**APPROVAL, "typed_name": "Harry Requester", "approver": "harry@harbour.test"},
+    )
+
+    assert response.status_code in (403, 409)
+    assert Ticket.objects.get(pk=ticket.pk).stage == "svr_pending"
+
+
+def test_it_refuses_a_key_without_the_svr_scope(world, as_key):
+    ticket = world.ticket_at("svr_pending")
+    reader = as_key(scopes=["tickets:read", "tickets:write"])
+
+    response = reader.post(_svr(ticket, "approve"), APPROVAL)
+
+    assert response.status_code in (403, 409)
+    assert Ticket.objects.get(pk=ticket.pk).stage == "svr_pending"
+
+
+def test_it_needs_the_declaration_and_the_approver(world, harbour):
+    ticket = world.ticket_at("svr_pending")
+
+    response = harbour.post(_svr(ticket, "approve"), {"typed_name": "Hannah"})
+
+    assert response.status_code == 422
+    assert "declaration" in field_errors(response)
+
+
+def test_it_refuses_staff_approving_on_a_clients_behalf(world, as_staff):
+    ticket = world.ticket_at("svr_pending")
+
+    response = as_staff(world.olivia).post(
+        _svr(ticket, "approve"), {"typed_name": "Olivia", "declaration": True}
+    )
+
+    assert response.status_code in (403, 409)
+    assert Ticket.objects.get(pk=ticket.pk).stage == "svr_pending"
+
+
+def test_it_answers_404_for_another_organisations_svr(world, outback):
+    ticket = world.ticket_at("svr_pending")
+
+    assert outback.get(_svr(ticket)).status_code == 404
+    response = outback.post(
+        _svr(ticket, "approve"),
+        {**APPROVAL, "approver": "oscar@outback.test", "typed_name": "Oscar Outsider"},
+    )
+    assert response.status_code == 404
+    assert Ticket.objects.get(pk=ticket.pk).stage == "svr_pending"
