@@ -83,6 +83,7 @@ def test_it_logs_one_structured_line_per_call(world, harbour, caplog):
         response = harbour.post("/api/v1/tickets", {"title": ""})
 
     lines = [r for r in caplog.records if r.name == "stratadesk.request"]
+    assert response.status_code == 422
     assert len(lines) == 1
     line = lines[0]
     assert (line.method, line.path, line.status) == ("POST", "/api/v1/tickets", 422)
