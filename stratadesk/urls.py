@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views import defaults
 
 from stratadesk.api.problems import server_error as api_server_error
+from stratadesk.api.problems import unknown_url as api_unknown_url
 from stratadesk.console.views import home
 from stratadesk.people.sign_in import SignOutView, StaffSignInView
 
@@ -22,6 +23,13 @@ urlpatterns = [
 ]
 
 
+def page_not_found(request, exception):
+    """Not found: problem+json under /api/, the site's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        return api_unknown_url(request)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """A crash: problem+json under /api/, Django's plain page elsewhere."""
     if request.path.startswith("/api/"):
@@ -29,4 +37,5 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+handler404 = page_not_found
 handler500 = server_error

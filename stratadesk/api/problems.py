@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -184,7 +185,9 @@ def problem_json(request, status_code: int, code: str, detail: str) -> JsonRespo
     )
 
 
+@csrf_exempt
 def unknown_url(request, *args, **kwargs):
+    # Exempt, or a POST to a mistyped URL would get Django's HTML CSRF page.
     return problem_json(request, 404, "not_found", "No such API URL.")
 
 

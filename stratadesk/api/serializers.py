@@ -220,3 +220,16 @@ class ProblemSerializer(serializers.Serializer):
     code = serializers.CharField()
     request_id = serializers.CharField()
     errors = ProblemFieldSerializer(many=True, required=False)
+
+
+def page_of(item_serializer, name: str):
+    """The shape of a cursor-paginated list of `item_serializer`, for the document."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer(many=True),
+        },
+    )

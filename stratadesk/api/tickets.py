@@ -120,7 +120,7 @@ class TicketListView(ApiView):
     @extend_schema(
         operation_id="tickets_list",
         parameters=LIST_PARAMETERS,
-        responses=s.TicketSerializer(many=True),
+        responses=s.page_of(s.TicketSerializer, "TicketPage"),
     )
     def get(self, request):
         tickets = self._filtered(request).select_related(

@@ -1,7 +1,7 @@
 """Routes of REST API v1, under /api/v1/."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularJSONAPIView
 
 from stratadesk.api import tickets, webhooks
 from stratadesk.api.docs import ApiDocsView
@@ -12,7 +12,9 @@ app_name = "api"
 urlpatterns = [
     path(
         "openapi.json",
-        SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
+        SpectacularJSONAPIView.as_view(
+            authentication_classes=[], permission_classes=[]
+        ),
         name="schema",
     ),
     path("docs", ApiDocsView.as_view(url_name="api:schema"), name="docs"),

@@ -5,12 +5,14 @@ an Admin's staff token manages any client's. Everything else is refused by the
 permission matrix, and another organisation's endpoint answers 404.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from stratadesk.api import webhook_serializers as ws
 from stratadesk.api.base import ApiView
+from stratadesk.api.serializers import page_of
 from stratadesk.clients.models import ClientOrganisation
 from stratadesk.core.errors import PermissionDenied, ValidationFailed
 from stratadesk.notifications import webhooks
@@ -131,7 +133,8 @@ class DeliveryListView(ApiView):
 
     @extend_schema(
         operation_id="webhooks_deliveries_list",
-        responses=ws.WebhookDeliverySerializer(many=True),
+        parameters=[OpenApiParameter("cursor", OpenApiTypes.STR)],
+        responses=page_of(ws.WebhookDeliverySerializer, "WebhookDeliveryPage"),
     )
     def get(self, request, endpoint_id):
         endpoint = endpoint_for(self.caller, endpoint_id)
