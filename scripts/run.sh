@@ -29,6 +29,8 @@ fi
 # The shared cache table behind API rate limits (a no-op once it exists).
 "$bin/stratadesk" createcachetable
 "$bin/stratadesk" demo
+# Hourly purges and recovery in the worker (a no-op when already queued).
+"$bin/stratadesk" housekeeping --schedule
 "$bin/stratadesk" collectstatic --no-input -v0
 
 pids=()

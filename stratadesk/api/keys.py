@@ -31,29 +31,30 @@ def _may_manage_keys(actor) -> None:
     raise PermissionDenied("Only an Admin may manage client API keys.")
 
 
-def _check_name_and_expiry(name, expires_at) -> str:
+def _name_and_expiry_errors(name, expires_at) -> dict[str, list[str]]:
     errors = {}
-    name = (name or "").strip()
     if not name:
         errors["name"] = ["A name is required, e.g. the system that will use it."]
     elif len(name) > 50:
         errors["name"] = ["A name has at most 50 characters."]
     if expires_at is not None and expires_at <= clock.now():
         errors["expires_at"] = ["The expiry must be in the future."]
+    return errors
+
+
+def _scope_errors(scopes) -> dict[str, list[str]]:
+    unknown = [scope for scope in scopes if scope not in KeyScope.values]
+    if scopes and not unknown:
+        return {}
+    return {
+        "scopes": [f"Choose at least one known scope: {', '.join(KeyScope.values)}."]
+    }
+
+
+def _refuse_if(errors) -> None:
+    # Every problem at once, so a form or caller can fix them in one go.
     if errors:
         raise ValidationFailed("The key could not be made.", fields=errors)
-    return name
-
-
-def _check_scopes(scopes) -> list[str]:
-    chosen = sorted(set(scopes or []))
-    unknown = [scope for scope in chosen if scope not in KeyScope.values]
-    if not chosen or unknown:
-        raise ValidationFailed(
-            "Choose at least one known scope.",
-            fields={"scopes": [f"Known scopes: {', '.join(KeyScope.values)}."]},
-        )
-    return chosen
 
 
 @transaction.atomic
@@ -62,8 +63,9 @@ def create_client_key(
 ) -> tuple[ClientApiKey, str]:
     """A new key for `client`'s systems; returns the key and its secret."""
     _may_manage_keys(actor)
-    name = _check_name_and_expiry(name, expires_at)
-    scopes = _check_scopes(scopes)
+    name = (name or "").strip()
+    scopes = sorted(set(scopes or []))
+    _refuse_if(_name_and_expiry_errors(name, expires_at) | _scope_errors(scopes))
 
     key, secret = ClientApiKey.objects.create_key(
         client=client,
@@ -151,7 +153,8 @@ def create_staff_token(
             "Only active MSP staff have API tokens; client systems use client keys.",
             code="not_staff",
         )
-    name = _check_name_and_expiry(name, expires_at)
+    name = (name or "").strip()
+    _refuse_if(_name_and_expiry_errors(name, expires_at))
 
     token, secret = StaffToken.objects.create_key(
         user=user, name=name, expiry_date=expires_at

@@ -845,3 +845,30 @@ def _log_attempt(claim, endpoint, delivery, outcome, result) -> None:
             "error": outcome.error,
         },
     )
+
+
+# Recovery -----------------------------------------------------------------------------
+
+# A pending delivery this far past its due time has lost its task (a worker killed
+# mid-request, or a queue emptied by hand).
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def resume_stalled() -> int:
+    """Queue a fresh task for each pending delivery that has lost its own.
+
+    Safe to run at any time and on many workers: the task claims the delivery under
+    its endpoint's lock, so a delivery already being sent is left alone.
+    """
+    cutoff = clock.now() - STALLED_AFTER
+    stalled = list(
+        WebhookDelivery.objects.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=cutoff
+        ).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        for delivery_id in stalled:
+            deliver_webhook.enqueue(delivery_id=delivery_id)
+    if stalled:
+        logger.warning("webhook deliveries resumed", extra={"count": len(stalled)})
+    return len(stalled)

@@ -54,19 +54,17 @@ class Caller:
         return self.client.post(path, files, headers=self._headers(headers))
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(django_db_blocker):
-    # Rate limit counters live in the shared cache, which a test's rollback may not
-    # undo; the table is cleared whichever kind of database access the test has.
-    with django_db_blocker.unblock():
-        cache.clear()
+@pytest.fixture
+def fresh_rate_limits(db):
+    # Rate limit counters live in the shared cache, which a transactional test's
+    # clean-up does not empty; every caller fixture starts from none.
+    cache.clear()
     yield
-    with django_db_blocker.unblock():
-        cache.clear()
+    cache.clear()
 
 
 @pytest.fixture
-def client_key(world):
+def client_key(world, fresh_rate_limits):
     """make(client, scopes) -> (key, secret), made by the system."""
 
     def make(client=None, scopes=None, **extra):
@@ -93,7 +91,7 @@ def as_key(client_key):
 
 
 @pytest.fixture
-def as_staff(world):
+def as_staff(world, fresh_rate_limits):
     """as_staff(user) -> a Caller with a fresh staff token of that user."""
 
     def make(user):
@@ -116,7 +114,7 @@ def outback(as_key, world):
 
 
 @pytest.fixture
-def anonymous():
+def anonymous(fresh_rate_limits):
     return Caller(None, Client(raise_request_exception=False))
 
 

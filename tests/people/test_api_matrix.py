@@ -1,0 +1,237 @@
+"""Every operation of the API document, for every caller, against the matrix.
+
+The operations come from the OpenAPI document itself, so a new endpoint fails this
+walk until it is given a row in OPERATIONS: nothing reaches the API unwalked. Each
+caller the matrix refuses gets 401, 403 or 404 (another organisation's objects are
+"not found", exactly like missing ones) and the database does not change; each it
+allows is never told "not found" or "forbidden".
+"""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
+
+from stratadesk.api import keys
+from stratadesk.api.authentication import ApiClientPrincipal
+from stratadesk.api.models import KeyScope
+from stratadesk.core.models import AuditEvent
+from stratadesk.notifications import webhooks
+from stratadesk.notifications.models import WebhookDelivery, WebhookEndpoint
+from stratadesk.people.actors import Actor
+from stratadesk.people.permissions import Action, can
+from stratadesk.svr.models import ServiceVerificationReport
+from stratadesk.tickets import services
+from stratadesk.tickets.models import Attachment, Comment, Ticket
+from tests.fixtures import actor
+
+CALLERS = [
+    "anonymous",
+    "harbour_key",  # Harbour Legal's own system, every scope
+    "harbour_reader",  # Harbour Legal's system, tickets:read only
+    "outback_key",  # another organisation's system
+    "olivia",  # operations
+    "sam",  # support, the assignee
+    "sasha",  # support, not the assignee
+    "alex",  # accounts
+    "ada",  # admin
+]
+
+# operation id -> the matrix action it needs and whether it is about the ticket.
+OPERATIONS = {
+    "tickets_list": (Action.READ_TICKET, False),
+    "tickets_create": (Action.RAISE_TICKET, False),
+    "tickets_read": (Action.READ_TICKET, True),
+    "tickets_attachments_list": (Action.READ_TICKET, True),
+    "tickets_attachments_create": (Action.ATTACH, True),
+    "tickets_attachments_download": (Action.READ_TICKET, True),
+    "tickets_comments_list": (Action.READ_TICKET, True),
+    "tickets_comments_create": (Action.COMMENT_PUBLIC, True),
+    "tickets_events_list": (Action.READ_TICKET, True),
+    "tickets_svr_read": (Action.READ_SVR, True),
+    "tickets_svr_approve": (Action.DECIDE_SVR, True),
+    "tickets_svr_reject": (Action.DECIDE_SVR, True),
+    # Moves are governed by the lifecycle table too; reading is what the walk checks.
+    "tickets_transition": (None, True),
+    "webhooks_deliveries_replay": (Action.MANAGE_WEBHOOKS, False),
+    "webhooks_endpoints_list": (Action.MANAGE_WEBHOOKS, False),
+    "webhooks_endpoints_create": (Action.MANAGE_WEBHOOKS, False),
+    "webhooks_endpoints_read": (Action.MANAGE_WEBHOOKS, False),
+    "webhooks_endpoints_update": (Action.MANAGE_WEBHOOKS, False),
+    "webhooks_endpoints_delete": (Action.MANAGE_WEBHOOKS, False),
+    "webhooks_deliveries_list": (Action.MANAGE_WEBHOOKS, False),
+    "webhooks_endpoints_rotate_secret": (Action.MANAGE_WEBHOOKS, False),
+}
+# Operations on Harbour Legal's own endpoint or delivery, not on a list of them.
+ENDPOINT_OPERATIONS = {
+    "webhooks_deliveries_replay",
+    "webhooks_endpoints_read",
+    "webhooks_endpoints_update",
+    "webhooks_endpoints_delete",
+    "webhooks_deliveries_list",
+    "webhooks_endpoints_rotate_secret",
+}
+REFUSED = {401, 403, 404}
+
+
+def _operations():
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        (method.upper(), path, operation["operationId"])
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def test_every_operation_in_the_document_has_a_row_in_the_walk():
+    assert {op_id for _, _, op_id in _operations()} == set(OPERATIONS)
+
+
+class Scene:
+    """Harbour Legal's ticket awaiting its SVR, a file, a webhook and a delivery."""
+
+    def __init__(self, world):
+        self.world = world
+        self.ticket = world.ticket_at("svr_pending")
+        upload = SimpleUploadedFile("photo.png", b"\x89PNG", content_type="image/png")
+        self.attachment = services.add_attachment(actor(world.sam), self.ticket, upload)
+        self.endpoint = webhooks.create_endpoint(
+            actor(world.ada),
+            world.harbour,
+            url="https://hooks.harbour.test/in",
+            events=["ticket.commented"],
+        )
+        services.add_comment(actor(world.olivia), self.ticket, "Walking the API.")
+        self.delivery = WebhookDelivery.objects.get(endpoint=self.endpoint)
+        self.delivery.status = "failed"
+        self.delivery.save(update_fields=["status"])
+        self.ticket.refresh_from_db()
+
+    def url(self, path):
+        return (
+            path.replace("{number}", str(self.ticket.number))
+            .replace("{attachment_id}", str(self.attachment.pk))
+            .replace("{endpoint_id}", str(self.endpoint.pk))
+            .replace("{delivery_id}", str(self.delivery.pk))
+        )
+
+    def state(self):
+        self.ticket.refresh_from_db()
+        return (
+            self.ticket.stage,
+            self.ticket.version,
+            Ticket.objects.count(),
+            Comment.objects.count(),
+            Attachment.objects.count(),
+            list(ServiceVerificationReport.objects.values("status", "version")),
+            list(WebhookEndpoint.objects.values()),
+            list(WebhookDelivery.objects.values("pk", "status", "replay_count")),
+            AuditEvent.objects.count(),
+        )
+
+
+def _caller(world, name):
+    """(the principal the matrix is asked about, or None; the secret to send)."""
+    if name == "anonymous":
+        return None, None
+    system = Actor.system("tests")
+    if name.endswith(("_key", "_reader")):
+        client = world.outback if name == "outback_key" else world.harbour
+        scopes = ["tickets:read"] if name == "harbour_reader" else KeyScope.values
+        key, secret = keys.create_client_key(system, client, name=name, scopes=scopes)
+        return ApiClientPrincipal(key), secret
+    user = getattr(world, name)
+    _, secret = keys.create_staff_token(system, user, name="walk")
+    return user, secret
+
+
+def _body(op_id, principal, scene):
+    is_key = principal is not None and getattr(principal, "key_scopes", None)
+    staff_client = {} if is_key else {"client": "harbour-legal"}
+    return {
+        "tickets_create": {
+            "title": "Raised by the walker",
+            "description": "Walking every operation.",
+            "requester": "harry@harbour.test",
+            **staff_client,
+        },
+        "tickets_comments_create": {"body": "A reply from the walk."},
+        "tickets_svr_approve": {
+            "typed_name": "Hannah Approver",
+            "declaration": True,
+            **({"approver": "hannah@harbour.test"} if is_key else {}),
+        },
+        "tickets_svr_reject": {
+            "reason": "Still jams",
+            **({"approver": "hannah@harbour.test"} if is_key else {}),
+        },
+        "tickets_transition": {"to": "closed", "reason": "Walked"},
+        "webhooks_endpoints_create": {
+            "url": "https://hooks.harbour.test/other",
+            "events": ["ticket.created"],
+            **staff_client,
+        },
+        "webhooks_endpoints_update": {"description": "Walked"},
+    }.get(op_id)
+
+
+def _send(http, method, url, op_id, body):
+    if op_id == "tickets_attachments_create":
+        upload = SimpleUploadedFile("log.txt", b"walk", content_type="text/plain")
+        return http.post(url, {"file": upload})
+    if method == "GET":
+        return http.get(url)
+    if method == "DELETE":
+        return http.delete(url)
+    call = http.patch if method == "PATCH" else http.post
+    return call(url, json.dumps(body or {}), content_type="application/json")
+
+
+def _allowed(principal, op_id, scene):
+    action, about_ticket = OPERATIONS[op_id]
+    if principal is None:
+        return False
+    readable = can(principal, Action.READ_TICKET, scene.ticket)
+    if about_ticket and not readable:
+        return False
+    if action is None:
+        return True
+    owns_endpoint = getattr(principal, "client_id", None) in (
+        None,
+        scene.endpoint.client_id,
+    )
+    if op_id in ENDPOINT_OPERATIONS and not owns_endpoint:
+        return False
+    return can(principal, action, scene.ticket if about_ticket else None)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("method", "path", "op_id"), _operations())
+def test_every_operation_answers_each_caller_as_the_matrix_says(
+    world, settings, tmp_path, caller, method, path, op_id
+):
+    settings.MEDIA_ROOT = tmp_path
+    scene = Scene(world)
+    principal, secret = _caller(world, caller)
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    http = Client(headers=headers, raise_request_exception=False)
+    before = scene.state()
+
+    response = _send(
+        http, method, scene.url(path), op_id, _body(op_id, principal, scene)
+    )
+
+    assert response.status_code < 500, (op_id, response.content[:300])
+    if caller == "anonymous":
+        assert response.status_code == 401
+    elif _allowed(principal, op_id, scene):
+        # Allowed to reach it: never hidden or forbidden. A move or a decision may
+        # still be refused by the lifecycle (409) or a gate (422), changing nothing.
+        assert response.status_code not in REFUSED, (op_id, response.content[:300])
+        if response.status_code >= 400:
+            assert scene.state() == before
+    else:
+        assert response.status_code in REFUSED | {409}, (op_id, response.status_code)
+        assert scene.state() == before
