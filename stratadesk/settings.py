@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "stratadesk.people",
     "stratadesk.clients",
     "stratadesk.tickets",
+    "stratadesk.sla",
     "stratadesk.svr",
     "stratadesk.notifications",
     "stratadesk.api",

@@ -5,6 +5,8 @@ rather than a silently dropped value. Response serializers decide what each call
 sees; anything staff-only is added only for callers who may read it.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from rest_framework import serializers
 
@@ -109,9 +111,32 @@ class AllowedTransitionSerializer(serializers.Serializer):
 
 
 class SlaClockSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    due_at = serializers.DateTimeField(allow_null=True)
-    state = serializers.CharField()
+    """One SLA clock, in business time on the client's calendar."""
+
+    kind = serializers.ChoiceField(choices=["response", "resolution"])
+    state = serializers.ChoiceField(choices=["running", "paused", "met", "breached"])
+    target_minutes = serializers.SerializerMethodField()
+    used_minutes = serializers.SerializerMethodField()
+    left_minutes = serializers.SerializerMethodField()
+    due_at = serializers.SerializerMethodField(
+        help_text="When the target runs out, with the calendar's UTC offset; for a "
+        "paused clock, as if it resumed now."
+    )
+    met_at = serializers.DateTimeField(allow_null=True)
+    breached_at = serializers.DateTimeField(allow_null=True)
+    timezone = serializers.CharField(help_text="The calendar's IANA zone.")
+
+    def get_target_minutes(self, clock) -> int:
+        return int(clock["target"].total_seconds() // 60)
+
+    def get_used_minutes(self, clock) -> int:
+        return int(clock["used"].total_seconds() // 60)
+
+    def get_left_minutes(self, clock) -> int:
+        return int(clock["left"].total_seconds() // 60)
+
+    def get_due_at(self, clock) -> str:
+        return clock["due_at"].astimezone(ZoneInfo(clock["timezone"])).isoformat()
 
 
 class TicketSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from stratadesk.clients.models import ClientOrganisation
 from stratadesk.clients.services import contact_for_email
 from stratadesk.core.errors import Conflict, NotFound, ValidationFailed
 from stratadesk.people.permissions import Action, can
+from stratadesk.sla import services as sla
 from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets import services
 from stratadesk.tickets.models import Category, Priority, Stage, Ticket
@@ -80,8 +81,7 @@ def detail(view, ticket) -> dict:
         }
         for move in services.allowed_transitions(actor, ticket)
     ]
-    # The SLA clocks arrive with per-client SLA policies (issue 5).
-    data["sla"] = []
+    data["sla"] = s.SlaClockSerializer(sla.live_clocks(ticket), many=True).data
     if can(view.caller, Action.READ_INTERNAL, ticket):
         data["staff"] = {
             "third_party_name": ticket.third_party_name,

@@ -19,6 +19,7 @@ from stratadesk.core.errors import DomainError, NotFound
 from stratadesk.core.models import Channel
 from stratadesk.people.actors import Actor
 from stratadesk.people.permissions import Action, can
+from stratadesk.sla import services as sla
 from stratadesk.tickets import lifecycle, selectors, services
 
 from .access import staff_required
@@ -213,6 +214,7 @@ def _render_ticket(
         "can_work": can_work,
         "can_log_work": can_work and ticket.stage in services.WORK_LOGGING_STAGES,
         "timeline": staff_timeline(request.user, ticket),
+        "sla_clocks": sla.live_clocks(ticket),
         "svrs": ticket.svrs.select_related("issued_by", "decided_by"),
         "attachments": selectors.visible_attachments(request.user, ticket),
         **_work_log(ticket),

@@ -5,14 +5,17 @@ from stratadesk.core.context import current_request_id
 from stratadesk.core.models import AuditEvent
 
 
-def record(actor, action: str, subject, *, client=None, **fields) -> AuditEvent:
+def record(
+    actor, action: str, subject, *, client=None, occurred_at=None, **fields
+) -> AuditEvent:
     """Append one audit event for `subject` (any model instance) done by `actor`.
 
     `actor` is a stratadesk.people.actors.Actor; `fields` may hold from_stage, to_stage,
-    reason and data.
+    reason and data. `occurred_at` defaults to now; a change that has already used
+    its own "now" (a stage change, whose instant the SLA clocks read) passes it.
     """
     return AuditEvent.objects.create(
-        occurred_at=clock.now(),
+        occurred_at=occurred_at or clock.now(),
         actor=actor.user,
         actor_label=actor.label,
         actor_role=actor.role,

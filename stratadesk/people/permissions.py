@@ -26,6 +26,7 @@ class Action(StrEnum):
     READ_INTERNAL = "ticket.read_internal"
     READ_COSTS = "ticket.read_costs"
     LOG_WORK = "ticket.log_work"
+    PRIORITISE = "ticket.prioritise"
     ATTACH = "ticket.attach"
     READ_SVR = "svr.read"
     DECIDE_SVR = "svr.decide"
@@ -48,6 +49,7 @@ ACTION_DESCRIPTIONS = {
     Action.COMMENT_INTERNAL: "write internal notes",
     Action.READ_INTERNAL: "read internal notes and staff-only fields",
     Action.READ_COSTS: "read time and material costs",
+    Action.PRIORITISE: "change priority and reassign outside the lifecycle",
     Action.LOG_WORK: "log time and materials",
     Action.ATTACH: "attach files",
     Action.READ_SVR: "read SVRs",
@@ -214,7 +216,7 @@ MATRIX: dict[str, dict[Action, Scope]] = {
         Action.ATTACH: ASSIGNED,
         Action.READ_SVR: ALLOWED_CLIENTS,
     },
-    Role.OPERATIONS: dict(_STAFF_EVERYWHERE),
+    Role.OPERATIONS: {**_STAFF_EVERYWHERE, Action.PRIORITISE: ALL},
     Role.ACCOUNTS: {
         Action.USE_CONSOLE: ALL,
         Action.READ_TICKET: CLOSED,
@@ -226,6 +228,7 @@ MATRIX: dict[str, dict[Action, Scope]] = {
     },
     Role.ADMIN: {
         **_STAFF_EVERYWHERE,
+        Action.PRIORITISE: ALL,
         Action.USE_ADMIN_SITE: ALL,
         Action.READ_INVOICES: ALL,
         Action.KEEP_LEDGER: ALL,

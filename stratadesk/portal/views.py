@@ -16,6 +16,7 @@ from stratadesk.core import submissions
 from stratadesk.core.errors import DomainError, NotFound
 from stratadesk.core.models import Channel
 from stratadesk.people.actors import Actor
+from stratadesk.sla import services as sla
 from stratadesk.svr.models import SvrStatus
 from stratadesk.tickets import lifecycle, selectors, services
 from stratadesk.tickets.models import Stage
@@ -230,6 +231,7 @@ def _render_ticket(
         "move_url": "portal:ticket_transition",
         "svr": _pending_svr(ticket),
         "timeline": client_timeline(request.user, ticket),
+        "sla_clocks": sla.live_clocks(ticket),
         "reply_form": reply_form or ReplyForm(),
         "attachment_form": attachment_form or AttachmentForm(),
         "attachments": selectors.visible_attachments(request.user, ticket),

@@ -26,6 +26,7 @@ from stratadesk.notifications.models import WebhookEvent
 from stratadesk.notifications.services import queue_ticket_email
 from stratadesk.people.models import Role
 from stratadesk.people.permissions import Action, can, may_raise_for
+from stratadesk.sla import services as sla
 from stratadesk.svr import services as svr_services
 from stratadesk.svr.models import SvrStatus
 from stratadesk.tickets import lifecycle
@@ -233,6 +234,7 @@ def create_ticket(
         },
     )
     queue_ticket_email("ticket_created", ticket, [requester.email])
+    sla.recompute(ticket)
     webhooks.queue_event(
         WebhookEvent.TICKET_CREATED,
         client=client,
@@ -334,11 +336,17 @@ def _move(actor, ticket, move, cleaned, *, ip=None, user_agent="") -> None:
     ticket.stage_changed_at = now
     ticket.save()
 
+    # The clocks are recomputed with this move in the history, so a priority change
+    # can name its old and new due instants in the move's own audit event.
+    clocks = sla.recompute(ticket, pending_move=(now, move.target))
+    if "priority" in cleaned:
+        extra = {**(extra or {}), **_due_changes(clocks)}
     audit.record(
         actor,
         "ticket.transitioned",
         ticket,
         client=ticket.client,
+        occurred_at=now,
         from_stage=from_stage,
         to_stage=move.target,
         # A dismissal's reason is its close reason; a withdrawal's may be blank.
@@ -364,6 +372,78 @@ def _move(actor, ticket, move, cleaned, *, ip=None, user_agent="") -> None:
             "to_stage": move.target,
         },
     )
+
+
+def _due_changes(clocks) -> dict:
+    """{"sla_due": {kind: [old, new]}} for the clocks a change moved; else {}."""
+    changes = {
+        kind: [
+            row.previous_due_at.isoformat() if row.previous_due_at else None,
+            row.due_at.isoformat(),
+        ]
+        for kind, row in clocks.items()
+        if row.previous_due_at != row.due_at
+    }
+    return {"sla_due": changes} if changes else {}
+
+
+@transaction.atomic
+def change_priority(actor, ticket, priority: str, *, reason: str = "") -> Ticket:
+    """Set a new priority; the SLA clocks are recomputed from the original start."""
+    locked = _lock(ticket, check_version=False)
+    if not actor.is_system and not can(actor.who, Action.PRIORITISE, locked):
+        raise PermissionDenied("Only Operations and Admins change priorities.")
+    if priority not in Priority.values:
+        raise ValidationFailed(
+            "Unknown priority.",
+            fields={"priority": [f"One of {', '.join(Priority.values)}."]},
+        )
+    if priority == locked.priority:
+        return locked
+
+    previous = locked.priority
+    locked.priority = priority
+    locked.version += 1
+    locked.updated_at = clock.now()
+    locked.save(update_fields=["priority", "version", "updated_at"])
+    clocks = sla.recompute(locked)
+    audit.record(
+        actor,
+        "ticket.priority_changed",
+        locked,
+        client=locked.client,
+        reason=reason,
+        data={"from": previous, "to": priority, **_due_changes(clocks)},
+    )
+    return locked
+
+
+@transaction.atomic
+def reassign(actor, ticket, assignee, *, reason: str = "") -> Ticket:
+    """Hand a ticket being worked to someone else (an escalation to a lead, say)."""
+    locked = _lock(ticket, check_version=False)
+    if not actor.is_system and not can(actor.who, Action.PRIORITISE, locked):
+        raise PermissionDenied("Only Operations and Admins reassign tickets.")
+    if not assignee.is_active or assignee.role not in (Role.OPERATIONS, Role.SUPPORT):
+        raise ValidationFailed(
+            "Tickets go to active Operations or Support staff.",
+            fields={"assignee": ["Choose an active Operations or Support user."]},
+        )
+    previous = locked.assignee_id
+    locked.assignee = assignee
+    locked.version += 1
+    locked.updated_at = clock.now()
+    locked.save(update_fields=["assignee", "version", "updated_at"])
+    audit.record(
+        actor,
+        "ticket.reassigned",
+        locked,
+        client=locked.client,
+        reason=reason,
+        data={"from": previous, "to": assignee.pk},
+    )
+    queue_ticket_email("ticket_assigned", locked, [assignee.email])
+    return locked
 
 
 # What each move does beyond changing the stage. Each returns data for the audit event.
@@ -542,12 +622,16 @@ def _write_comment(actor, ticket, body, *, public, system=False) -> Comment:
         created_at=now,
     )
     staff_reply = public and not system and not actor.is_client and not actor.is_system
-    if staff_reply and ticket.first_response_at is None:
+    first_response = staff_reply and ticket.first_response_at is None
+    if first_response:
         ticket.first_response_at = now
     ticket.updated_at = now
     Ticket.objects.filter(pk=ticket.pk).update(
         updated_at=now, first_response_at=ticket.first_response_at
     )
+    if first_response:
+        # The response clock stops at the first public reply by MSP staff.
+        sla.recompute(ticket)
     audit.record(
         actor,
         "ticket.commented",

@@ -96,7 +96,7 @@ def test_it_reads_a_ticket_with_the_callers_moves_and_no_staff_fields(world, har
 
     assert body["stage"] == "svr_pending"
     assert "staff" not in body
-    assert body["sla"] == []
+    assert [clock["kind"] for clock in body["sla"]] == ["response", "resolution"]
     assert body["assignee"] == {"name": "Sam"}
 
 

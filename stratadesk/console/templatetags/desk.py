@@ -77,3 +77,22 @@ def submission_token():
         submissions.FIELD,
         submissions.new_token(),
     )
+
+
+@register.filter
+def business_time(amount) -> str:
+    """A duration of business time in hours and minutes: "3 h 30 min"."""
+    minutes = int(amount.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"
+
+
+@register.simple_tag
+def in_zone(moment, zone_name):
+    """An instant as the named zone's wall clock, naming the zone."""
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo(zone_name))
+    return f"{dateformat.format(local, 'D H:i T')} {zone_name}"

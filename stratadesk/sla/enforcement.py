@@ -1,0 +1,220 @@
+"""The SLA sweep: fire each due warning, breach and escalation exactly once.
+
+The sweep reads only clocks whose `next_check_at` has come (an indexed column), so
+its cost follows the clocks that are due, not the open tickets. Each clock is handled
+in a transaction of its own, holding its row lock: the SlaEvent row (unique per clock
+and moment), the notifications, the webhooks and the escalation actions are written
+together or not at all. A second worker skips a locked clock (SKIP LOCKED on
+PostgreSQL); a worker killed mid-sweep leaves the clocks it had not committed due,
+and the next sweep fires them.
+"""
+
+import logging
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+
+from stratadesk.core import audit, clock
+from stratadesk.notifications import webhooks
+from stratadesk.notifications.models import WebhookEvent
+from stratadesk.notifications.services import queue_ticket_email
+from stratadesk.people.actors import Actor
+from stratadesk.people.models import Role, User
+from stratadesk.sla import services
+from stratadesk.sla.models import (
+    EscalationAction,
+    EscalationTrigger,
+    SlaEvent,
+    TicketClock,
+)
+
+logger = logging.getLogger(__name__)
+
+SYSTEM = Actor.system("SLA")
+BATCH = 200
+PRIORITY_UP = {"P4": "P3", "P3": "P2", "P2": "P1", "P1": "P1"}
+
+
+def sweep(*, now=None, limit=None) -> int:
+    """Fire everything due by `now`; returns how many moments fired."""
+    now = now or clock.now()
+    fired = 0
+    seen: set[int] = set()
+    while limit is None or len(seen) < limit:
+        due = list(
+            TicketClock.objects.filter(next_check_at__lte=now)
+            .exclude(pk__in=seen)
+            .order_by("next_check_at")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if not due:
+            break
+        for clock_id in due:
+            seen.add(clock_id)
+            fired += _handle(clock_id, now)
+    if fired:
+        logger.info("sla sweep fired", extra={"fired": fired, "clocks": len(seen)})
+    return fired
+
+
+def _lock(clock_id):
+    clocks = TicketClock.objects.select_related("ticket__client", "ticket__assignee")
+    if connection.features.has_select_for_update_skip_locked:
+        clocks = clocks.select_for_update(skip_locked=True, of=("self",))
+    return clocks.filter(pk=clock_id).first()
+
+
+def _handle(clock_id, now) -> int:
+    with transaction.atomic():
+        row = _lock(clock_id)
+        if row is None or row.next_check_at is None or row.next_check_at > now:
+            return 0  # another worker has it, or it is no longer due
+        ticket = row.ticket
+        policy = services.policy_for(ticket.client)
+        reading, calendar = services.readings(ticket, now=now, policy=policy)[row.kind]
+        moments = services.moments_for(
+            reading, calendar, policy, row.kind, ticket.priority
+        )
+        already = set(row.events.values_list("threshold", flat=True))
+
+        fired = 0
+        for name, at in sorted(moments.items(), key=lambda item: item[1]):
+            if name in already or at > now or not _may_fire(name, reading):
+                continue
+            if _record_once(row, name, at, now):
+                _announce(row, ticket, name, at, reading)
+                _escalate(row, ticket, policy, name)
+                fired += 1
+        services.recompute(ticket, now=now)
+    return fired
+
+
+def _may_fire(name, reading) -> bool:
+    # A clock met in time has nothing left to say; a breach, once real, does.
+    if reading.met_at is not None and reading.breached_at is None:
+        return False
+    return not (name.startswith("warning") and reading.breached_at is not None)
+
+
+def _record_once(row, name, at, now) -> bool:
+    try:
+        with transaction.atomic():
+            SlaEvent.objects.create(clock=row, threshold=name, due_at=at, fired_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _announce(row, ticket, name, at, reading) -> None:
+    breach = name.startswith("breach")
+    event = "sla_breached" if breach else "sla_warning"
+    staff = [ticket.assignee.email] if ticket.assignee_id else []
+    if breach or not staff:
+        staff += list(_role_emails(Role.OPERATIONS))
+    queue_ticket_email(
+        event,
+        ticket,
+        staff,
+        kind=row.get_kind_display(),
+        due_at=row.due_at,
+        moment=name,
+    )
+    webhooks.queue_event(
+        WebhookEvent.SLA_BREACHED if breach else WebhookEvent.SLA_WARNING,
+        client=ticket.client,
+        data={
+            **webhooks.ticket_data(ticket),
+            "clock": row.kind,
+            "moment": name,
+            "due_at": webhooks._iso(row.due_at),
+        },
+        ticket=ticket,
+    )
+    audit.record(
+        SYSTEM,
+        "sla.breached" if breach else "sla.warning",
+        ticket,
+        client=ticket.client,
+        data={"clock": row.kind, "moment": name, "due_at": row.due_at.isoformat()},
+    )
+
+
+def _role_emails(role):
+    return User.objects.filter(role=role, is_active=True).values_list(
+        "email", flat=True
+    )
+
+
+def _escalate(row, ticket, policy, name) -> None:
+    if policy is None:
+        return
+    for rule in policy.escalations.all():
+        if not _rule_matches(rule, row, ticket, name):
+            continue
+        _act(rule, ticket, row, name)
+        audit.record(
+            SYSTEM,
+            "sla.escalated",
+            ticket,
+            client=ticket.client,
+            data={
+                "clock": row.kind,
+                "moment": name,
+                "action": rule.action,
+                "rule": rule.pk,
+            },
+        )
+
+
+def _rule_matches(rule, row, ticket, name) -> bool:
+    if rule.priority not in ("", ticket.priority):
+        return False
+    if rule.clock_kind not in ("", row.kind):
+        return False
+    if rule.trigger == EscalationTrigger.WARNING:
+        return name.startswith("warning") and (
+            rule.fraction is None or name == f"warning:{rule.fraction:g}"
+        )
+    return name == rule.threshold()
+
+
+def _act(rule, ticket, row, name) -> None:
+    context = {"kind": row.get_kind_display(), "due_at": row.due_at, "moment": name}
+    if rule.action == EscalationAction.NOTIFY_ROLE:
+        queue_ticket_email(
+            "sla_escalated", ticket, list(_role_emails(rule.role)), **context
+        )
+    elif rule.action == EscalationAction.NOTIFY_USER:
+        queue_ticket_email("sla_escalated", ticket, [rule.user.email], **context)
+    elif rule.action == EscalationAction.NOTIFY_CONTACTS:
+        contacts = ticket.client.contacts.filter(is_active=True)
+        queue_ticket_email(
+            "sla_client_notice",
+            ticket,
+            list(contacts.values_list("email", flat=True)),
+            **context,
+        )
+    elif rule.action == EscalationAction.RAISE_PRIORITY:
+        _raise_priority(ticket)
+    elif rule.action == EscalationAction.ASSIGN_LEAD:
+        _hand_to(ticket, rule.user)
+
+
+def _raise_priority(ticket) -> None:
+    from stratadesk.tickets.services import change_priority
+
+    raised = PRIORITY_UP[ticket.priority]
+    if raised != ticket.priority:
+        change_priority(SYSTEM, ticket, raised, reason="SLA escalation")
+
+
+def _hand_to(ticket, lead) -> None:
+    from stratadesk.tickets.services import reassign
+
+    if ticket.assignee_id != lead.pk:
+        reassign(SYSTEM, ticket, lead, reason="SLA escalation")
+
+
+def due_count(now=None) -> int:
+    now = now or clock.now()
+    return TicketClock.objects.filter(Q(next_check_at__lte=now)).count()

@@ -1,0 +1,297 @@
+"""SLA clocks on tickets: configuration lookups and recomputing from the history.
+
+Call `recompute(ticket)` inside the transaction of any change that can move a due
+time: creation, a stage change, a priority change, the first public staff reply.
+It rewrites the ticket's two TicketClock rows from the stage history (never from a
+running counter) and sets each clock's `next_check_at` for the sweep.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+
+from stratadesk.core import clock
+from stratadesk.core.models import AuditEvent
+from stratadesk.sla import timeline
+from stratadesk.sla.clock import BusinessCalendar
+from stratadesk.sla.models import (
+    DEFAULT_WARNINGS,
+    Calendar,
+    ClockKind,
+    ClockState,
+    EscalationTrigger,
+    SlaEvent,
+    SlaPolicy,
+    TicketClock,
+)
+
+logger = logging.getLogger(__name__)
+
+# Calendars built from their rows, by (id, updated_at): editing one bumps updated_at.
+_built: dict[tuple[int, object], BusinessCalendar] = {}
+
+# Used when no default policy exists yet (a fresh database): business hours in the
+# MSP's zone, generous targets, so clocks always exist.
+FALLBACK_MINUTES = {
+    "P1": (60, 4 * 60),
+    "P2": (4 * 60, 8 * 60),
+    "P3": (8 * 60, 24 * 60),
+    "P4": (16 * 60, 40 * 60),
+}
+
+
+def business_calendar(calendar: Calendar | None) -> BusinessCalendar:
+    """The pure calendar for a Calendar row, built once per version of it."""
+    if calendar is None:
+        return fallback_calendar()
+    key = (calendar.pk, calendar.updated_at)
+    built = _built.get(key)
+    if built is not None:
+        return built
+
+    if calendar.open_all_hours:
+        built = BusinessCalendar.always_open(calendar.timezone)
+    else:
+        segments: dict[int, list[tuple[str, str]]] = {}
+        for segment in calendar.segments.all():
+            ends = segment.ends.strftime("%H:%M") if segment.ends else "24:00"
+            segments.setdefault(segment.weekday, []).append(
+                (segment.starts.strftime("%H:%M"), ends)
+            )
+        holidays = set(
+            calendar.holidays.filter(is_removed=False).values_list("date", flat=True)
+        )
+        built = BusinessCalendar(calendar.timezone, segments, holidays)
+    _built[key] = built
+    return built
+
+
+def policy_for(client) -> SlaPolicy | None:
+    """The client's own policy, else the default one (None before any exists)."""
+    policies = SlaPolicy.objects.filter(
+        Q(client=client) | Q(client__isnull=True)
+    ).prefetch_related("targets__calendar", "escalations")
+    chosen = None
+    for policy in policies:
+        if policy.client_id == client.pk:
+            return policy
+        chosen = policy
+    return chosen
+
+
+def target_for(policy, priority):
+    """(response, resolution, calendar row or None) for the priority under the policy.
+
+    None stands for the fallback calendar: no policy configured yet.
+    """
+    if policy is not None:
+        for target in policy.targets.all():
+            if target.priority == priority:
+                return (
+                    timedelta(minutes=target.response_minutes),
+                    timedelta(minutes=target.resolution_minutes),
+                    target.calendar,
+                )
+    response, resolution = FALLBACK_MINUTES[priority]
+    return timedelta(minutes=response), timedelta(minutes=resolution), None
+
+
+def fallback_calendar() -> BusinessCalendar:
+    """Monday to Friday, 09:00 to 17:00 in the MSP's zone, no holidays."""
+    from django.conf import settings
+
+    key = ("fallback", settings.TIME_ZONE)
+    if key not in _built:
+        _built[key] = BusinessCalendar(
+            settings.TIME_ZONE, {day: [("09:00", "17:00")] for day in range(5)}
+        )
+    return _built[key]
+
+
+def pausing_stages(policy) -> set[str]:
+    if policy is None:
+        return {"pending_client", "pending_third_party"}
+    stages = set()
+    if policy.pause_on_pending_client:
+        stages.add("pending_client")
+    if policy.pause_on_pending_third_party:
+        stages.add("pending_third_party")
+    return stages
+
+
+def stage_history(ticket) -> list[timeline.Move]:
+    rows = AuditEvent.objects.filter(
+        subject_type="ticket", subject_id=str(ticket.pk), action="ticket.transitioned"
+    ).values_list("occurred_at", "to_stage")
+    return [timeline.Move(at, stage) for at, stage in rows]
+
+
+def readings(ticket, *, now=None, policy=None, pending_move=None):
+    """The ticket's clocks as of `now`: {kind: (ClockReading, Calendar)}.
+
+    `pending_move` is (instant, stage) of a move being made whose audit event is not
+    written yet.
+    """
+    now = now or clock.now()
+    policy = policy if policy is not None else policy_for(ticket.client)
+    response, resolution, calendar = target_for(policy, ticket.priority)
+    cal = business_calendar(calendar)
+    fractions = policy.warning_fractions if policy is not None else DEFAULT_WARNINGS
+    thresholds = timeline.thresholds_for(fractions)
+    moves = stage_history(ticket)
+    if pending_move is not None:
+        moves.append(timeline.Move(*pending_move))
+    return {
+        ClockKind.RESPONSE: (
+            timeline.read_response(
+                cal,
+                response,
+                ticket.created_at,
+                ticket.first_response_at,
+                moves,
+                thresholds,
+                now,
+            ),
+            calendar,
+        ),
+        ClockKind.RESOLUTION: (
+            timeline.read_resolution(
+                cal,
+                resolution,
+                ticket.created_at,
+                moves,
+                pausing_stages(policy),
+                thresholds,
+                now,
+            ),
+            calendar,
+        ),
+    }
+
+
+def moments_for(reading, calendar, policy, kind, priority) -> dict[str, object]:
+    """Every named moment of a clock: warnings, breach, and after-breach escalations."""
+    moments = dict(reading.moments)
+    if policy is None:
+        return moments
+    cal = business_calendar(calendar)
+    for rule in policy.escalations.all():
+        applies = rule.priority in ("", priority) and rule.clock_kind in ("", kind)
+        if applies and rule.trigger == EscalationTrigger.AFTER_BREACH:
+            moments[rule.threshold()] = cal.add(
+                reading.due_at, timedelta(minutes=rule.after_minutes)
+            )
+    return moments
+
+
+def _next_check(reading, moments, fired: set[str], ticket_open: bool):
+    """The earliest moment still to fire, or None when nothing can fire any more."""
+    if reading.state == ClockState.MET or not ticket_open:
+        return None
+    pending = [at for name, at in moments.items() if name not in fired]
+    if reading.state == ClockState.PAUSED:
+        # Nothing new falls due while paused; only a moment already passed remains.
+        pending = [at for at in pending if at <= clock.now()]
+    return min(pending) if pending else None
+
+
+@transaction.atomic
+def recompute(ticket, *, now=None, pending_move=None) -> dict[str, TicketClock]:
+    """Rewrite the ticket's clocks from its history. Returns them by kind.
+
+    Each clock carries its due instant before this call as `previous_due_at`, so a
+    caller recording a priority change can audit old and new.
+    """
+    now = now or clock.now()
+    policy = policy_for(ticket.client)
+    existing = {c.kind: c for c in TicketClock.objects.filter(ticket=ticket)}
+    fired = _fired(existing.values())
+    ticket_open = ticket.stage != "closed"
+
+    clocks = {}
+    found = readings(ticket, now=now, policy=policy, pending_move=pending_move)
+    for kind, (reading, calendar) in found.items():
+        moments = moments_for(reading, calendar, policy, kind, ticket.priority)
+        row = existing.get(kind) or TicketClock(ticket=ticket, kind=kind)
+        row.previous_due_at = row.due_at if row.pk else None
+        row.target = reading.target
+        row.calendar = calendar
+        row.started_at = reading.started_at
+        row.due_at = reading.due_at
+        row.state = reading.state
+        row.used = reading.used
+        row.met_at = reading.met_at
+        # A breach that happened stays a breach, whatever is recomputed later.
+        row.breached_at = row.breached_at or reading.breached_at
+        if row.breached_at is not None:
+            row.state = ClockState.BREACHED
+        row.next_check_at = _next_check(
+            reading, moments, fired.get(row.pk, set()), ticket_open
+        )
+        row.computed_at = now
+        row.save()
+        clocks[kind] = row
+    return clocks
+
+
+def _fired(clocks) -> dict[int, set[str]]:
+    fired: dict[int, set[str]] = {}
+    rows = SlaEvent.objects.filter(clock__in=[c.pk for c in clocks if c.pk])
+    for clock_id, threshold in rows.values_list("clock_id", "threshold"):
+        fired.setdefault(clock_id, set()).add(threshold)
+    return fired
+
+
+def recompute_open(*, policy=None, calendar=None) -> int:
+    """Recompute every open ticket under a policy or on a calendar after an edit.
+
+    Closed tickets keep their history as it was.
+    """
+    from stratadesk.tickets.models import Ticket
+
+    tickets = Ticket.objects.exclude(stage="closed").select_related("client")
+    if calendar is not None:
+        tickets = tickets.filter(sla_clocks__calendar=calendar).distinct()
+    if policy is not None:
+        if policy.client_id is None:
+            tickets = tickets.filter(client__sla_policy__isnull=True)
+        else:
+            tickets = tickets.filter(client_id=policy.client_id)
+    count = 0
+    for ticket in tickets.iterator():
+        recompute(ticket)
+        count += 1
+    logger.info("sla clocks recomputed", extra={"tickets": count})
+    return count
+
+
+def live_clocks(ticket, *, now=None) -> list[dict]:
+    """The ticket's clocks as of now, for pages and the API.
+
+    Due instants are given in the calendar's own zone, so they read as the client's
+    business day; breaches already recorded stay breaches.
+    """
+    now = now or clock.now()
+    stored = {c.kind: c for c in TicketClock.objects.filter(ticket=ticket)}
+    shown = []
+    for kind, (reading, calendar) in readings(ticket, now=now).items():
+        zone = business_calendar(calendar).timezone
+        breached_at = (stored.get(kind) and stored[kind].breached_at) or (
+            reading.breached_at
+        )
+        shown.append(
+            {
+                "kind": str(kind),
+                "state": ClockState.BREACHED if breached_at else reading.state,
+                "target": reading.target,
+                "due_at": reading.due_at,
+                "used": reading.used,
+                "left": reading.left,
+                "met_at": reading.met_at,
+                "breached_at": breached_at,
+                "timezone": zone,
+            }
+        )
+    return shown

@@ -1,0 +1,166 @@
+"""From a ticket's stage history to its SLA clocks: pure rules, no database.
+
+A clock's pauses are the periods the ticket spent in a stage that stops it. The
+response clock stops for good at the first public reply by MSP staff. The resolution
+clock pauses in the client's pausing stages (Pending Client, Pending Third Party by
+default) and always stops in Resolved and SVR Pending; when the ticket comes back it
+resumes with the business time it had left. Closed ends it. Due instants are always
+recomputed from the history, never kept as a counter that could drift.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from stratadesk.sla.clock import BusinessCalendar
+
+STOPPING = frozenset({"resolved", "svr_pending"})
+FINAL = "closed"
+
+RUNNING, PAUSED, MET, BREACHED = "running", "paused", "met", "breached"
+
+
+@dataclass(frozen=True)
+class Move:
+    at: datetime
+    to_stage: str
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A moment a clock can fire at: a warning fraction or the breach."""
+
+    name: str
+    fraction: float
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    target: timedelta
+    started_at: datetime
+    due_at: datetime
+    state: str
+    used: timedelta
+    met_at: datetime | None
+    breached_at: datetime | None
+    # Threshold name -> the instant it falls due (the breach is the due instant).
+    moments: dict[str, datetime]
+
+    @property
+    def left(self) -> timedelta:
+        return max(self.target - self.used, timedelta(0))
+
+
+def stopped_periods(
+    created_at: datetime,
+    moves: Sequence[Move],
+    stopping: Iterable[str],
+    now: datetime,
+) -> tuple[list[tuple[datetime, datetime]], str, datetime | None]:
+    """Periods spent in `stopping` stages; the stage now; when the current stop began.
+
+    A period still open at `now` ends at `now` in the list and its start is returned,
+    so a caller can tell a clock paused now from one that was paused once.
+    """
+    stopping = set(stopping)
+    periods = []
+    stage, since = "request", created_at
+    for move in sorted(moves, key=lambda m: m.at):
+        if stage in stopping and move.at > since:
+            periods.append((since, move.at))
+        stage, since = move.to_stage, move.at
+    open_since = None
+    if stage in stopping:
+        open_since = since
+        if now > since:
+            periods.append((since, now))
+    return periods, stage, open_since
+
+
+def read_resolution(
+    calendar: BusinessCalendar,
+    target: timedelta,
+    created_at: datetime,
+    moves: Sequence[Move],
+    pausing: Iterable[str],
+    thresholds: Sequence[Threshold],
+    now: datetime,
+) -> ClockReading:
+    stops = set(pausing) | STOPPING | {FINAL}
+    periods, stage, open_since = stopped_periods(created_at, moves, stops, now)
+
+    met_at = None
+    if stage in STOPPING or stage == FINAL:
+        met_at = _last_arrival(moves, STOPPING | {FINAL})
+    return _reading(
+        calendar, target, created_at, periods, thresholds, now, met_at, open_since
+    )
+
+
+def read_response(
+    calendar: BusinessCalendar,
+    target: timedelta,
+    created_at: datetime,
+    first_response_at: datetime | None,
+    moves: Sequence[Move],
+    thresholds: Sequence[Threshold],
+    now: datetime,
+) -> ClockReading:
+    """Met by the first public staff reply; a ticket closed unanswered just stops."""
+    periods, _stage, open_since = stopped_periods(created_at, moves, {FINAL}, now)
+    met_at = first_response_at
+    if met_at is not None:
+        open_since = None
+    return _reading(
+        calendar, target, created_at, periods, thresholds, now, met_at, open_since
+    )
+
+
+def _last_arrival(moves, stages) -> datetime | None:
+    arrivals = [move.at for move in moves if move.to_stage in stages]
+    return max(arrivals) if arrivals else None
+
+
+def _reading(
+    calendar, target, created_at, periods, thresholds, now, met_at, open_since
+) -> ClockReading:
+    # The pauses that count are the closed ones; an open one counts up to now only.
+    due_at = calendar.add(created_at, target, pauses=periods)
+    end = met_at or now
+    used = calendar.elapsed(created_at, end, pauses=periods)
+    moments = {
+        threshold.name: calendar.add(
+            created_at, target * threshold.fraction, pauses=periods
+        )
+        for threshold in thresholds
+    }
+
+    breached_at = due_at if due_at <= end and used >= target else None
+    if breached_at is not None:
+        state = BREACHED
+    elif met_at is not None:
+        state = MET
+    elif open_since is not None:
+        state = PAUSED
+    else:
+        state = RUNNING
+    return ClockReading(
+        target=target,
+        started_at=created_at,
+        due_at=due_at,
+        state=state,
+        used=min(used, target) if state != BREACHED else used,
+        met_at=met_at,
+        breached_at=breached_at,
+        moments=moments,
+    )
+
+
+def thresholds_for(fractions: Iterable[float]) -> list[Threshold]:
+    """Warnings at each fraction, then the breach at the whole target."""
+    warnings = [
+        Threshold(f"warning:{fraction:g}", float(fraction))
+        for fraction in sorted(set(fractions))
+        if 0 < fraction < 1
+    ]
+    return [*warnings, Threshold("breach", 1.0)]
