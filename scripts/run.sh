@@ -31,6 +31,8 @@ fi
 "$bin/stratadesk" demo
 # Hourly purges and recovery in the worker (a no-op when already queued).
 "$bin/stratadesk" housekeeping --schedule
+# The once-a-minute SLA sweep in the worker (also a no-op when already queued).
+"$bin/stratadesk" sla_sweep --schedule
 "$bin/stratadesk" collectstatic --no-input -v0
 
 pids=()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from stratadesk.clients.models import ClientOrganisation
 from stratadesk.demo import story
+from stratadesk.demo.sla import create_service_levels
 from stratadesk.demo.story import (
     ASK,
     CHASE,
@@ -27,6 +28,7 @@ from stratadesk.demo.world import (
 )
 from stratadesk.people.actors import Actor
 from stratadesk.people.models import User
+from stratadesk.sla import enforcement
 from stratadesk.tickets.models import Stage, Ticket
 
 logger = logging.getLogger(__name__)
@@ -125,6 +127,7 @@ def load(seed: int = SEED) -> Cast:
     actor = Actor.system("demo")
     now = timezone.now()
     cast = build_cast(actor, now, HISTORY_DAYS)
+    create_service_levels(cast)
 
     stories = plan(cast, seed)
     # Told in the order they start, so ticket numbers rise with creation time.
@@ -137,6 +140,10 @@ def load(seed: int = SEED) -> Cast:
         if done % 50 == 0:
             logger.info("demo: %d of %d tickets written", done, len(timeline))
 
+    # Warnings and breaches of the story's past are recorded as fired, so the worker
+    # does not announce weeks-old news on its first sweep (the caller suppresses
+    # notifications).
+    enforcement.sweep(now=now)
     create_business_profile(actor)
     return cast
 

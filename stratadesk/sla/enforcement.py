@@ -20,7 +20,7 @@ from stratadesk.notifications.models import WebhookEvent
 from stratadesk.notifications.services import queue_ticket_email
 from stratadesk.people.actors import Actor
 from stratadesk.people.models import Role, User
-from stratadesk.sla import services
+from stratadesk.sla import services, timeline
 from stratadesk.sla.models import (
     EscalationAction,
     EscalationTrigger,
@@ -79,7 +79,7 @@ def _handle(clock_id, now) -> int:
 
         fired = 0
         for name, at in sorted(moments.items(), key=lambda item: item[1]):
-            if name in already or at > now or not _may_fire(name, reading):
+            if name in already or at > now or not timeline.can_fire(name, reading):
                 continue
             if _record_once(row, name, at, now):
                 _announce(row, ticket, name, at, reading)
@@ -87,13 +87,6 @@ def _handle(clock_id, now) -> int:
                 fired += 1
         services.recompute(ticket, now=now)
     return fired
-
-
-def _may_fire(name, reading) -> bool:
-    # A clock met in time has nothing left to say; a breach, once real, does.
-    if reading.met_at is not None and reading.breached_at is None:
-        return False
-    return not (name.startswith("warning") and reading.breached_at is not None)
 
 
 def _record_once(row, name, at, now) -> bool:

@@ -186,14 +186,18 @@ def moments_for(reading, calendar, policy, kind, priority) -> dict[str, object]:
     return moments
 
 
-def _next_check(reading, moments, fired: set[str], ticket_open: bool):
+def _next_check(reading, moments, fired: set[str], ticket_open: bool, now):
     """The earliest moment still to fire, or None when nothing can fire any more."""
-    if reading.state == ClockState.MET or not ticket_open:
+    if not ticket_open and reading.breached_at is None:
         return None
-    pending = [at for name, at in moments.items() if name not in fired]
+    pending = [
+        at
+        for name, at in moments.items()
+        if name not in fired and timeline.can_fire(name, reading)
+    ]
     if reading.state == ClockState.PAUSED:
         # Nothing new falls due while paused; only a moment already passed remains.
-        pending = [at for at in pending if at <= clock.now()]
+        pending = [at for at in pending if at <= now]
     return min(pending) if pending else None
 
 
@@ -228,7 +232,7 @@ def recompute(ticket, *, now=None, pending_move=None) -> dict[str, TicketClock]:
         if row.breached_at is not None:
             row.state = ClockState.BREACHED
         row.next_check_at = _next_check(
-            reading, moments, fired.get(row.pk, set()), ticket_open
+            reading, moments, fired.get(row.pk, set()), ticket_open, now
         )
         row.computed_at = now
         row.save()

@@ -106,11 +106,14 @@ def read_response(
     thresholds: Sequence[Threshold],
     now: datetime,
 ) -> ClockReading:
-    """Met by the first public staff reply; a ticket closed unanswered just stops."""
+    """Met by the first public staff reply.
+
+    A ticket closed before any reply (withdrawn, dismissed) owes none: its clock
+    stops at the close, met if the target had not run out by then.
+    """
     periods, _stage, open_since = stopped_periods(created_at, moves, {FINAL}, now)
-    met_at = first_response_at
-    if met_at is not None:
-        open_since = None
+    met_at = first_response_at or open_since
+    open_since = None
     return _reading(
         calendar, target, created_at, periods, thresholds, now, met_at, open_since
     )
@@ -164,3 +167,17 @@ def thresholds_for(fractions: Iterable[float]) -> list[Threshold]:
         if 0 < fraction < 1
     ]
     return [*warnings, Threshold("breach", 1.0)]
+
+
+def can_fire(name: str, reading: ClockReading) -> bool:
+    """May the moment `name` still fire on a clock read as `reading`?
+
+    Warnings stop mattering once the clock is met or breached; a breach that
+    happened fires even if the ticket was done later; nothing escalates after the
+    work is done.
+    """
+    if name.startswith("warning"):
+        return reading.met_at is None and reading.breached_at is None
+    if name == "breach":
+        return reading.breached_at is not None or reading.met_at is None
+    return reading.met_at is None
