@@ -36,16 +36,20 @@ PRIORITY_UP = {"P4": "P3", "P3": "P2", "P2": "P1", "P1": "P1"}
 
 
 def sweep(*, now=None, limit=None) -> int:
-    """Fire everything due by `now`; returns how many moments fired."""
+    """Fire everything due by `now`; returns how many moments fired.
+
+    `limit` caps how many clocks this sweep looks at; the rest wait for the next.
+    """
     now = now or clock.now()
     fired = 0
     seen: set[int] = set()
     while limit is None or len(seen) < limit:
+        size = BATCH if limit is None else min(BATCH, limit - len(seen))
         due = list(
             TicketClock.objects.filter(next_check_at__lte=now)
             .exclude(pk__in=seen)
             .order_by("next_check_at")
-            .values_list("pk", flat=True)[:BATCH]
+            .values_list("pk", flat=True)[:size]
         )
         if not due:
             break
