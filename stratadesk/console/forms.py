@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from stratadesk.clients.models import ClientOrganisation, Priority
 from stratadesk.people.models import Role, User
+from stratadesk.sla import services as sla
 from stratadesk.tickets.models import Stage, WorkType
 from stratadesk.tickets.selectors import visible_tickets
 
@@ -31,6 +32,15 @@ class TicketFilterForm(forms.Form):
         required=False, choices=[("", "Any priority"), *Priority.choices]
     )
     assignee = forms.ChoiceField(required=False)
+    sla = forms.ChoiceField(
+        label="SLA",
+        required=False,
+        choices=[
+            ("", "Any SLA state"),
+            ("breached", "Breached"),
+            ("at_risk", "At risk (warned, not yet breached)"),
+        ],
+    )
 
     def __init__(self, data, *, user):
         super().__init__(data)
@@ -61,6 +71,11 @@ class TicketFilterForm(forms.Form):
             tickets = tickets.filter(client_id=int(wanted["client"]))
         if wanted.get("priority"):
             tickets = tickets.filter(priority=wanted["priority"])
+        if wanted.get("sla") == "breached":
+            tickets = tickets.filter(sla.breached_filter()).distinct()
+        elif wanted.get("sla") == "at_risk":
+            tickets = tickets.exclude(stage="closed").filter(sla.at_risk_filter())
+            tickets = tickets.distinct()
         tickets = self._by_assignee(tickets, wanted.get("assignee"))
         return _search(tickets, wanted.get("q", ""))
 

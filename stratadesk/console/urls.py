@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, api_access, views, webhooks
+from . import account, api_access, reports, views, webhooks
 
 app_name = "console"
 
@@ -53,6 +53,7 @@ urlpatterns = [
         api_access.api_key_revoke,
         name="api_key_revoke",
     ),
+    path("reports/sla/", reports.sla_report, name="sla_report"),
     path("webhooks/", webhooks.webhook_index, name="webhook_index"),
     path(
         "clients/<int:client_id>/webhooks/",

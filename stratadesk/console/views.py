@@ -53,6 +53,7 @@ def ticket_list(request):
     tickets = (
         selectors.visible_tickets(request.user)
         .select_related("client", "assignee")
+        .prefetch_related("sla_clocks")
         .defer("description", "resolution_summary")
     )
     tickets = form.apply(tickets).order_by("-updated_at", "-number")

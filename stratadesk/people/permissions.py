@@ -27,6 +27,7 @@ class Action(StrEnum):
     READ_COSTS = "ticket.read_costs"
     LOG_WORK = "ticket.log_work"
     PRIORITISE = "ticket.prioritise"
+    READ_SLA_REPORT = "sla.report"
     ATTACH = "ticket.attach"
     READ_SVR = "svr.read"
     DECIDE_SVR = "svr.decide"
@@ -50,6 +51,7 @@ ACTION_DESCRIPTIONS = {
     Action.READ_INTERNAL: "read internal notes and staff-only fields",
     Action.READ_COSTS: "read time and material costs",
     Action.PRIORITISE: "change priority and reassign outside the lifecycle",
+    Action.READ_SLA_REPORT: "read SLA reports",
     Action.LOG_WORK: "log time and materials",
     Action.ATTACH: "attach files",
     Action.READ_SVR: "read SVRs",
@@ -216,7 +218,11 @@ MATRIX: dict[str, dict[Action, Scope]] = {
         Action.ATTACH: ASSIGNED,
         Action.READ_SVR: ALLOWED_CLIENTS,
     },
-    Role.OPERATIONS: {**_STAFF_EVERYWHERE, Action.PRIORITISE: ALL},
+    Role.OPERATIONS: {
+        **_STAFF_EVERYWHERE,
+        Action.PRIORITISE: ALL,
+        Action.READ_SLA_REPORT: ALL,
+    },
     Role.ACCOUNTS: {
         Action.USE_CONSOLE: ALL,
         Action.READ_TICKET: CLOSED,
@@ -229,6 +235,7 @@ MATRIX: dict[str, dict[Action, Scope]] = {
     Role.ADMIN: {
         **_STAFF_EVERYWHERE,
         Action.PRIORITISE: ALL,
+        Action.READ_SLA_REPORT: ALL,
         Action.USE_ADMIN_SITE: ALL,
         Action.READ_INVOICES: ALL,
         Action.KEEP_LEDGER: ALL,

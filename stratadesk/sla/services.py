@@ -299,3 +299,17 @@ def live_clocks(ticket, *, now=None) -> list[dict]:
             }
         )
     return shown
+
+
+def breached_filter() -> Q:
+    """Tickets with a breached clock, as a filter on tickets."""
+    return Q(sla_clocks__state=ClockState.BREACHED)
+
+
+def at_risk_filter() -> Q:
+    """Tickets with a clock that has given a warning but is neither met nor breached."""
+    warned = SlaEvent.objects.filter(threshold__startswith="warning").values("clock_id")
+    return Q(
+        sla_clocks__pk__in=warned,
+        sla_clocks__state__in=[ClockState.RUNNING, ClockState.PAUSED],
+    )

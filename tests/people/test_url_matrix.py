@@ -40,7 +40,11 @@ PERSONAS = [
 ]
 SIDE_ACTION = {"console": Action.USE_CONSOLE, "portal": Action.USE_PORTAL}
 # Pages that need more than the side's own action, by URL name prefix.
-PAGE_ACTION = {"webhook_": Action.CONFIGURE, "api_key": Action.MANAGE_API_KEYS}
+PAGE_ACTION = {
+    "webhook_": Action.CONFIGURE,
+    "api_key": Action.MANAGE_API_KEYS,
+    "sla_report": Action.READ_SLA_REPORT,
+}
 REFUSED = {403, 404}
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}

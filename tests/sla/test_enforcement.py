@@ -179,3 +179,20 @@ def test_it_fires_nothing_while_paused_and_resumes_with_the_time_left(
     assert resolution.state == "paused"
     assert resolution.next_check_at is None
     assert DBTaskResult.objects.exists()
+
+
+def test_the_console_lists_breached_and_at_risk_tickets(world, policy_for, client):
+    _setup(world, policy_for)
+    breached = _raise(world)
+    with time_machine.travel(MONDAY + timedelta(minutes=30), tick=False):
+        at_risk = world.raise_ticket(priority="P3", title="Printer warned only")
+    _sweep_at(MONDAY + timedelta(minutes=61))
+    client.force_login(world.olivia)
+
+    with time_machine.travel(MONDAY + timedelta(minutes=61), tick=False):
+        listed_breached = client.get("/console/", {"sla": "breached"})
+        listed_at_risk = client.get("/console/", {"sla": "at_risk"})
+
+    assert [t.pk for t in listed_breached.context["page"]] == [breached.pk]
+    assert [t.pk for t in listed_at_risk.context["page"]] == [at_risk.pk]
+    assert b"Response breached" in listed_breached.content

@@ -1,0 +1,143 @@
+"""Due times recomputed from the history match the clock worked by hand."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from stratadesk.core.models import AuditEvent
+from stratadesk.sla import calendars, services
+from stratadesk.sla.clock import BusinessCalendar
+from stratadesk.sla.models import CalendarHoliday, TicketClock
+from stratadesk.tickets import services as tickets
+from tests.fixtures import actor
+from tests.sla.conftest import HOURS
+
+ZONE = ZoneInfo("Australia/Sydney")
+# Monday 2 March 2026, 09:00 in Sydney; no holidays that week or the next.
+START = datetime(2026, 3, 2, 9, 0, tzinfo=ZONE)
+
+
+def _hand_calendar():
+    return BusinessCalendar(
+        "Australia/Sydney", {day: [("09:00", "17:00")] for day in range(5)}
+    )
+
+
+def _step(minutes):
+    return time_machine.travel(START + timedelta(minutes=minutes), tick=False)
+
+
+def _resolution(ticket):
+    return TicketClock.objects.get(ticket=ticket, kind="resolution")
+
+
+def test_priority_change_two_pauses_and_an_svr_rejection_match_the_hand_count(
+    world, weekdays, policy_for
+):
+    calendar = weekdays("NSW nine to five", "Australia/Sydney", "", ("09:00", "17:00"))
+    policy_for(
+        world.harbour,
+        calendar,
+        P3=(4 * HOURS, 16 * HOURS),
+        P1=(HOURS, 6 * HOURS),
+    )
+    with _step(0):
+        ticket = world.raise_ticket(priority="P3")
+    with _step(10):
+        ticket = world.move(ticket, "triage", world.olivia)
+    with _step(20):
+        ticket = world.move(
+            ticket,
+            "assign",
+            world.olivia,
+            priority="P1",
+            category=world.category.pk,
+            assignee=world.sam.pk,
+        )
+    with _step(30):
+        ticket = world.move(ticket, "start", world.sam)
+    with _step(60):
+        ticket = world.move(ticket, "await_client", world.sam, message="Which tray?")
+    with _step(120):
+        ticket = world.move(ticket, "resume", world.sam)
+    with _step(150):
+        ticket = world.move(
+            ticket,
+            "await_third_party",
+            world.sam,
+            third_party_name="Ricoh",
+            third_party_ref="RC-1",
+        )
+    with _step(24 * 60):  # the next morning
+        ticket = world.move(ticket, "resume", world.sam)
+    with _step(24 * 60 + 30):
+        tickets.log_time(
+            actor(world.sam),
+            ticket,
+            minutes=30,
+            work_date=date(2026, 3, 3),
+            work_type="business_hours",
+        )
+        ticket = world.move(
+            ticket, "resolve", world.sam, resolution_summary="New fuser."
+        )
+    with _step(24 * 60 + 40):
+        ticket = world.move(ticket, "issue_svr", world.sam, work_summary="Fuser.")
+    with _step(24 * 60 + 90):
+        ticket = world.move(
+            ticket, "reject_svr", world.hannah, reason="Still jams on tray 2"
+        )
+    with _step(24 * 60 + 100):
+        clock = services.recompute(ticket)["resolution"]
+
+    minute = timedelta(minutes=1)
+    pauses = [
+        (START + 60 * minute, START + 120 * minute),
+        (START + 150 * minute, START + 24 * 60 * minute),
+        (START + (24 * 60 + 30) * minute, START + (24 * 60 + 90) * minute),
+    ]
+    expected = _hand_calendar().add(START, timedelta(hours=6), pauses=pauses)
+    assert clock.due_at == expected
+    assert clock.state == "running"
+    assert clock.used == timedelta(minutes=60 + 30 + 30 + 10)
+
+    assign = AuditEvent.objects.get(data__transition="assign")
+    old_due, new_due = assign.data["sla_due"]["resolution"]
+    assert datetime.fromisoformat(old_due) == START + timedelta(hours=16 + 16)
+    assert datetime.fromisoformat(new_due) == START + timedelta(hours=6)
+
+
+def test_editing_a_calendar_recomputes_open_tickets_only(world, weekdays, policy_for):
+    calendar = weekdays("NSW edited", "Australia/Sydney", "", ("09:00", "17:00"))
+    policy_for(world.harbour, calendar, P3=(4 * HOURS, 16 * HOURS))
+    with _step(0):
+        open_ticket = world.raise_ticket(priority="P3")
+        closed = world.raise_ticket(priority="P3")
+        closed = world.move(closed, "dismiss", world.olivia, close_reason="spam")
+    closed_before = _resolution(closed).due_at
+
+    # Tuesday becomes a closure day, as an Admin would add it.
+    CalendarHoliday.objects.create(
+        calendar=calendar, date=date(2026, 3, 3), name="Office move", source="msp"
+    )
+    calendars.touch(calendar)
+    with _step(5):
+        services.recompute_open(calendar=calendar)
+
+    # Monday 8 h, Tuesday closed, Wednesday the other 8 h: Wednesday 17:00.
+    assert _resolution(open_ticket).due_at == START + timedelta(days=2, hours=8)
+    assert _resolution(closed).due_at == closed_before
+
+
+def test_it_loads_state_holidays_once_and_keeps_a_removed_day_removed(db):
+    calendar = calendars.business_hours("VIC test", "Australia/Melbourne", "VIC")
+    labour_day = calendar.holidays.get(date=date(2026, 3, 9))
+    labour_day.is_removed = True
+    labour_day.save()
+
+    added = calendars.load_holidays(calendar, [2026])
+
+    assert added == 0
+    assert calendar.holidays.get(date=date(2026, 3, 9)).is_removed
+    assert calendars.load_holidays(calendar, [2030]) > 5
