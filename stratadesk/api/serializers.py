@@ -16,16 +16,22 @@ from stratadesk.tickets.models import Stage
 
 class StrictSerializer(serializers.Serializer):
     def to_internal_value(self, data):
+        unknown = {}
         if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: ["This field is not part of the request."]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
+            unknown = {
+                name: ["This field is not part of the request."]
+                for name in sorted(set(data) - set(self.fields))
+            }
+        # Every problem in one answer: unknown fields beside the invalid known ones.
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from None
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
 
 
 # Requests --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from stratadesk.api import tickets, webhooks
+from stratadesk.api import tickets, webhooks, work
 from stratadesk.api.docs import ApiDocsView
 from stratadesk.api.problems import unknown_url
 
@@ -44,6 +44,16 @@ urlpatterns = [
         "tickets/<int:number>/events",
         tickets.EventListView.as_view(),
         name="ticket_events",
+    ),
+    path(
+        "tickets/<int:number>/time-entries",
+        work.TimeEntryListView.as_view(),
+        name="ticket_time_entries",
+    ),
+    path(
+        "tickets/<int:number>/materials",
+        work.MaterialListView.as_view(),
+        name="ticket_materials",
     ),
     path("tickets/<int:number>/svr", tickets.SvrView.as_view(), name="ticket_svr"),
     path(

@@ -10,7 +10,9 @@ import json
 import pytest
 import schemathesis
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -60,7 +62,20 @@ fuzzed.app = get_wsgi_application()
 
 
 @pytest.fixture
-def fuzz_secret(world, settings, tmp_path):
+def _connection_kept_open():
+    # The real WSGI handler closes the database connection around each request, as
+    # it should in production; inside a test's transaction that would end the test's
+    # database session (on PostgreSQL), so it stays open here, as Django's own test
+    # client arranges.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_secret(world, settings, tmp_path, _connection_kept_open):
     """A key of Harbour Legal's with every scope, and a ticket awaiting its SVR."""
     settings.MEDIA_ROOT = tmp_path
     world.ticket_at("svr_pending")

@@ -24,7 +24,13 @@ from stratadesk.people.actors import Actor
 from stratadesk.people.permissions import Action, can
 from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets import services
-from stratadesk.tickets.models import Attachment, Comment, Ticket
+from stratadesk.tickets.models import (
+    Attachment,
+    Comment,
+    MaterialEntry,
+    Ticket,
+    TimeEntry,
+)
 from tests.fixtures import actor
 
 CALLERS = [
@@ -51,6 +57,10 @@ OPERATIONS = {
     "tickets_comments_create": (Action.COMMENT_PUBLIC, True),
     "tickets_events_list": (Action.READ_TICKET, True),
     "tickets_svr_read": (Action.READ_SVR, True),
+    "tickets_time_list": (Action.READ_COSTS, True),
+    "tickets_time_create": (Action.LOG_WORK, True),
+    "tickets_materials_list": (Action.READ_COSTS, True),
+    "tickets_materials_create": (Action.LOG_WORK, True),
     "tickets_svr_approve": (Action.DECIDE_SVR, True),
     "tickets_svr_reject": (Action.DECIDE_SVR, True),
     # Moves are governed by the lifecycle table too; reading is what the walk checks.
@@ -125,6 +135,8 @@ class Scene:
             Ticket.objects.count(),
             Comment.objects.count(),
             Attachment.objects.count(),
+            TimeEntry.objects.count(),
+            MaterialEntry.objects.count(),
             list(ServiceVerificationReport.objects.values("status", "version")),
             list(WebhookEndpoint.objects.values()),
             list(WebhookDelivery.objects.values("pk", "status", "replay_count")),
@@ -158,6 +170,16 @@ def _body(op_id, principal, scene):
             **staff_client,
         },
         "tickets_comments_create": {"body": "A reply from the walk."},
+        "tickets_time_create": {
+            "minutes": 15,
+            "work_date": scene.ticket.created_at.date().isoformat(),
+            "work_type": "business_hours",
+        },
+        "tickets_materials_create": {
+            "item": "Cable",
+            "quantity": "1",
+            "unit_price": "5.00",
+        },
         "tickets_svr_approve": {
             "typed_name": "Hannah Approver",
             "declaration": True,
