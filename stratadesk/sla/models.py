@@ -183,6 +183,10 @@ class EscalationAction(models.TextChoices):
     ASSIGN_LEAD = "assign_lead", "Hand the ticket to an Operations lead"
 
 
+# Roles an escalation may notify; clients are reached through "notify contacts".
+STAFF_ROLES = ("operations", "support", "accounts", "admin")
+
+
 class EscalationRule(models.Model):
     policy = models.ForeignKey(
         SlaPolicy, on_delete=models.CASCADE, related_name="escalations"
@@ -215,8 +219,8 @@ class EscalationRule(models.Model):
         errors = {}
         if self.trigger == EscalationTrigger.AFTER_BREACH and not self.after_minutes:
             errors["after_minutes"] = "Say how long after breach."
-        if self.action == EscalationAction.NOTIFY_ROLE and not self.role:
-            errors["role"] = "Choose the role to notify."
+        if self.action == EscalationAction.NOTIFY_ROLE and self.role not in STAFF_ROLES:
+            errors["role"] = f"Choose a staff role: {', '.join(STAFF_ROLES)}."
         needs_user = (EscalationAction.NOTIFY_USER, EscalationAction.ASSIGN_LEAD)
         if self.action in needs_user and self.user_id is None:
             errors["user"] = "Choose the person."

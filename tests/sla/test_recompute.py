@@ -141,3 +141,24 @@ def test_it_loads_state_holidays_once_and_keeps_a_removed_day_removed(db):
     assert added == 0
     assert calendar.holidays.get(date=date(2026, 3, 9)).is_removed
     assert calendars.load_holidays(calendar, [2030]) > 5
+
+
+def test_it_explains_an_escalation_rule_that_cannot_act(db):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from stratadesk.sla.models import EscalationRule, SlaPolicy
+
+    policy = SlaPolicy.objects.create(name="Default", warning_fractions=[0.5])
+    bad = [
+        EscalationRule(policy=policy, trigger="breach", action="notify_role"),
+        EscalationRule(
+            policy=policy, trigger="breach", action="notify_role", role="client"
+        ),
+        EscalationRule(policy=policy, trigger="breach", action="assign_lead"),
+        EscalationRule(policy=policy, trigger="after_breach", action="raise_priority"),
+    ]
+
+    for rule in bad:
+        with pytest.raises(ValidationError):
+            rule.full_clean()
