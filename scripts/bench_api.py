@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 # Our own temp dir, removed at the end: a 100,000-ticket SQLite file is not small.
 OWN_VAR_DIR = "STRATADESK_VAR_DIR" not in os.environ
-os.environ.setdefault("STRATADESK_VAR_DIR", tempfile.mkdtemp(prefix="sd-bench-api-"))
+if OWN_VAR_DIR:
+    os.environ["STRATADESK_VAR_DIR"] = tempfile.mkdtemp(prefix="sd-bench-api-")
 os.environ.setdefault("STRATADESK_LOG_LEVEL", "WARNING")
 # As production serves: DEBUG would also keep every query of a request in memory.
 os.environ.setdefault("STRATADESK_DEBUG", "false")
