@@ -111,7 +111,13 @@ def _database() -> dict:
     default_url = f"sqlite:///{VAR_DIR / 'stratadesk.sqlite3'}"
     url = env_str("DATABASE_URL", default_url)
     try:
-        config = dj_database_url.parse(url, conn_max_age=0)
+        # Connections are kept between requests (opening one costs milliseconds on
+        # PostgreSQL) and checked before reuse, so a server restart is survived.
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=env_int("STRATADESK_DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
     except ValueError as exc:
         raise ConfigError(f"DATABASE_URL is not a database URL: {exc}") from None
 

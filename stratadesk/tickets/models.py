@@ -133,6 +133,9 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["client", "stage"], name="ticket_client_stage_idx"),
+            # A client's newest tickets first: the API list and the portal read
+            # pages in this order, and without it every page sorts all of them.
+            models.Index(fields=["client", "-number"], name="ticket_client_number_idx"),
             models.Index(
                 fields=["assignee", "stage"], name="ticket_assignee_stage_idx"
             ),
