@@ -24,6 +24,12 @@ class SlaReportForm(forms.Form):
         help_text="Tickets raised in this month, in the client's own time zone.",
     )
 
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if not 2000 <= month.year <= 2100:
+            raise forms.ValidationError("Choose a month between 2000 and 2100.")
+        return month
+
 
 @staff_required
 def sla_report(request):

@@ -5,7 +5,12 @@ keep their history), in the same request, so every due time shown afterwards is
 already the new one.
 """
 
+from datetime import time
+from itertools import pairwise
+
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from stratadesk.core.admin_audit import AuditedAdmin
 from stratadesk.sla import calendars, services
@@ -16,11 +21,43 @@ from stratadesk.sla.models import (
     EscalationRule,
     SlaPolicy,
     SlaTarget,
+    Weekday,
 )
+
+
+class SegmentFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept and not self.instance.open_all_hours:
+            raise ValidationError(
+                "A calendar needs at least one working period, or tick 24x7."
+            )
+        _refuse_overlaps(kept)
+
+
+def _refuse_overlaps(periods) -> None:
+    by_day: dict[int, list] = {}
+    for period in periods:
+        ends = period["ends"] or time.max
+        by_day.setdefault(period["weekday"], []).append((period["starts"], ends))
+    for weekday, spans in by_day.items():
+        spans.sort()
+        for (_, first_end), (second_start, _) in pairwise(spans):
+            if second_start < first_end:
+                raise ValidationError(
+                    f"Two working periods overlap on {Weekday(weekday).label}; "
+                    "join them into one."
+                )
 
 
 class SegmentInline(admin.TabularInline):
     model = CalendarSegment
+    formset = SegmentFormSet
     extra = 0
 
 

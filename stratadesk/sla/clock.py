@@ -70,6 +70,22 @@ def _subtract(interval: Interval, pauses: list[Interval]) -> Iterator[Interval]:
         yield (start, end)
 
 
+def _join_overlaps(day):
+    """A day's periods in order, overlapping or touching ones joined into one.
+
+    So a period given twice, or two that overlap, never count the same time twice.
+    """
+    joined = []
+    for start, end in sorted(day, key=lambda period: period[0]):
+        if joined and (joined[-1][1] is None or start <= joined[-1][1]):
+            last_start, last_end = joined[-1]
+            longer = None if end is None or last_end is None else max(last_end, end)
+            joined[-1] = (last_start, longer)
+        else:
+            joined.append((start, end))
+    return joined
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """Working hours in one timezone, with holidays.
@@ -96,7 +112,7 @@ class BusinessCalendar:
                 if start is None or (end is not None and end <= start):
                     raise ValueError(f"segment {start_text}-{end_text} is empty")
                 day.append((start, end))
-            parsed[weekday] = sorted(day, key=lambda period: period[0])
+            parsed[weekday] = _join_overlaps(day)
         object.__setattr__(self, "_parsed", parsed)
 
     @classmethod

@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from stratadesk.core import audit, clock
+from stratadesk.core.errors import DomainError
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.models import WebhookEvent
 from stratadesk.notifications.services import queue_ticket_email
@@ -55,10 +56,23 @@ def sweep(*, now=None, limit=None) -> int:
             break
         for clock_id in due:
             seen.add(clock_id)
-            fired += _handle(clock_id, now)
+            fired += _handle_safely(clock_id, now)
     if fired:
         logger.info("sla sweep fired", extra={"fired": fired, "clocks": len(seen)})
     return fired
+
+
+def _handle_safely(clock_id, now) -> int:
+    """One clock; a failure is logged and the sweep goes on with the next clock.
+
+    The failed clock's transaction rolls back, so it stays due and is tried again by
+    the next sweep; the others are not held up behind it.
+    """
+    try:
+        return _handle(clock_id, now)
+    except Exception:
+        logger.exception("sla clock failed", extra={"clock_id": clock_id})
+        return 0
 
 
 def _lock(clock_id):
@@ -148,18 +162,32 @@ def _escalate(row, ticket, policy, name) -> None:
     for rule in policy.escalations.all():
         if not _rule_matches(rule, row, ticket, name):
             continue
-        _act(rule, ticket, row, name)
+        data = {"clock": row.kind, "moment": name, "action": rule.action}
+        try:
+            with transaction.atomic():
+                _act(rule, ticket, row, name)
+        except DomainError as exc:
+            # A rule that cannot act (its lead since deactivated, say) is recorded
+            # and skipped: the warning or breach itself still stands.
+            logger.warning(
+                "sla escalation refused",
+                extra={"rule_id": rule.pk, "ticket_id": ticket.pk, "code": exc.code},
+            )
+            audit.record(
+                SYSTEM,
+                "sla.escalation_failed",
+                ticket,
+                client=ticket.client,
+                reason=exc.message,
+                data={**data, "rule": rule.pk},
+            )
+            continue
         audit.record(
             SYSTEM,
             "sla.escalated",
             ticket,
             client=ticket.client,
-            data={
-                "clock": row.kind,
-                "moment": name,
-                "action": rule.action,
-                "rule": rule.pk,
-            },
+            data={**data, "rule": rule.pk},
         )
 
 

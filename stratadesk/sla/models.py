@@ -116,7 +116,7 @@ class SlaPolicy(models.Model):
     pause_on_pending_client = models.BooleanField(default=True)
     pause_on_pending_third_party = models.BooleanField(default=True)
     # Fractions of each target, in business time, at which a warning fires.
-    warning_fractions = models.JSONField(default=list)
+    warning_fractions = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -136,11 +136,13 @@ class SlaPolicy(models.Model):
     def clean(self):
         fractions = self.warning_fractions or []
         if not isinstance(fractions, list) or not all(
-            isinstance(f, int | float) and 0 < f < 1 for f in fractions
+            isinstance(f, int | float) and not isinstance(f, bool) and 0 < f < 1
+            for f in fractions
         ):
             raise ValidationError(
-                {"warning_fractions": "A list of fractions between 0 and 1."}
+                {"warning_fractions": "A list of fractions between 0 and 1, or []."}
             )
+        self.warning_fractions = sorted(set(fractions))
 
 
 class SlaTarget(models.Model):
@@ -222,10 +224,28 @@ class EscalationRule(models.Model):
         if self.action == EscalationAction.NOTIFY_ROLE and self.role not in STAFF_ROLES:
             errors["role"] = f"Choose a staff role: {', '.join(STAFF_ROLES)}."
         needs_user = (EscalationAction.NOTIFY_USER, EscalationAction.ASSIGN_LEAD)
-        if self.action in needs_user and self.user_id is None:
-            errors["user"] = "Choose the person."
+        if self.action in needs_user:
+            errors.update(self._user_errors())
+        if self.trigger == EscalationTrigger.WARNING and self.fraction is not None:
+            fractions = self.policy.warning_fractions if self.policy_id else []
+            if self.fraction not in (fractions or []):
+                errors["fraction"] = (
+                    "Choose one of the policy's warning fractions: "
+                    f"{', '.join(f'{f:g}' for f in fractions or [])}."
+                )
         if errors:
             raise ValidationError(errors)
+
+    def _user_errors(self) -> dict:
+        user = self.user
+        if user is None:
+            return {"user": "Choose the person."}
+        if not user.is_active or user.role not in STAFF_ROLES:
+            return {"user": "Choose an active member of the MSP's staff."}
+        lead_roles = ("operations", "support")
+        if self.action == EscalationAction.ASSIGN_LEAD and user.role not in lead_roles:
+            return {"user": "Tickets are handed to Operations or Support staff."}
+        return {}
 
     def threshold(self) -> str:
         """The name of the moment this rule acts at, as SlaEvent stores it."""

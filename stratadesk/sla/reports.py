@@ -53,9 +53,14 @@ def percentile(values: list[timedelta], fraction: float) -> timedelta | None:
 
 def client_month(client, month: date) -> list[ClockFigures]:
     start, end = month_bounds(month, client.timezone)
-    clocks = TicketClock.objects.filter(
-        ticket__client=client, started_at__gte=start, started_at__lt=end
-    ).values_list("kind", "state", "used", "met_at")
+    # Tickets closed without work (spam, duplicates, withdrawn) owed no service.
+    clocks = (
+        TicketClock.objects.filter(
+            ticket__client=client, started_at__gte=start, started_at__lt=end
+        )
+        .filter(ticket__close_reason="")
+        .values_list("kind", "state", "used", "met_at")
+    )
     by_kind: dict[str, list] = {kind: [] for kind in ClockKind.values}
     for kind, state, used, met_at in clocks:
         by_kind[kind].append((state, used, met_at))

@@ -217,9 +217,19 @@ def recompute(ticket, *, now=None, pending_move=None) -> dict[str, TicketClock]:
     clocks = {}
     found = readings(ticket, now=now, policy=policy, pending_move=pending_move)
     for kind, (reading, calendar) in found.items():
-        moments = moments_for(reading, calendar, policy, kind, ticket.priority)
         row = existing.get(kind) or TicketClock(ticket=ticket, kind=kind)
         row.previous_due_at = row.due_at if row.pk else None
+        row_fired = fired.get(row.pk, set())
+        if _stays_stopped(row, reading):
+            # A clock that stopped keeps the figures it stopped with: a later edit
+            # of the policy or calendar rewrites only clocks still running.
+            row.next_check_at = None
+            row.computed_at = now
+            row.save(update_fields=["next_check_at", "computed_at"])
+            clocks[kind] = row
+            continue
+
+        moments = moments_for(reading, calendar, policy, kind, ticket.priority)
         row.target = reading.target
         row.calendar = calendar
         row.started_at = reading.started_at
@@ -227,17 +237,33 @@ def recompute(ticket, *, now=None, pending_move=None) -> dict[str, TicketClock]:
         row.state = reading.state
         row.used = reading.used
         row.met_at = reading.met_at
-        # A breach that happened stays a breach, whatever is recomputed later.
-        row.breached_at = row.breached_at or reading.breached_at
+        row.breached_at = reading.breached_at
+        # A breach that was announced stays a breach, whatever is recomputed later.
+        if "breach" in row_fired and row.breached_at is None:
+            row.breached_at = _fired_breach_due(row)
         if row.breached_at is not None:
             row.state = ClockState.BREACHED
-        row.next_check_at = _next_check(
-            reading, moments, fired.get(row.pk, set()), ticket_open, now
-        )
+        row.next_check_at = _next_check(reading, moments, row_fired, ticket_open, now)
         row.computed_at = now
         row.save()
         clocks[kind] = row
     return clocks
+
+
+def _stays_stopped(row, reading) -> bool:
+    """True when the stored clock had stopped and the history says it still has."""
+    if row.pk is None or row.met_at is None or reading.met_at is None:
+        return False
+    # The same stop: a return to work and a new resolution is a different one.
+    return reading.met_at == row.met_at
+
+
+def _fired_breach_due(row):
+    return (
+        SlaEvent.objects.filter(clock=row, threshold="breach")
+        .values_list("due_at", flat=True)
+        .first()
+    )
 
 
 def _fired(clocks) -> dict[int, set[str]]:
@@ -274,20 +300,27 @@ def recompute_open(*, policy=None, calendar=None) -> int:
 def live_clocks(ticket, *, now=None) -> list[dict]:
     """The ticket's clocks as of now, for pages and the API.
 
-    Due instants are given in the calendar's own zone, so they read as the client's
-    business day; breaches already recorded stay breaches.
+    A running or paused clock is read afresh from the history (its time left moves
+    on); a stopped one, or any clock of a closed ticket, is shown as stored, so its
+    history never changes under a later edit. Due instants come in the calendar's
+    own zone, so they read as the client's business day.
     """
     now = now or clock.now()
     stored = {c.kind: c for c in TicketClock.objects.filter(ticket=ticket)}
+    fresh = None
     shown = []
-    for kind, (reading, calendar) in readings(ticket, now=now).items():
-        zone = business_calendar(calendar).timezone
-        breached_at = (stored.get(kind) and stored[kind].breached_at) or (
-            reading.breached_at
-        )
+    for kind in ClockKind.values:
+        row = stored.get(kind)
+        if row is not None and (row.met_at is not None or ticket.stage == "closed"):
+            shown.append(_stored_view(row))
+            continue
+        if fresh is None:
+            fresh = readings(ticket, now=now)
+        reading, calendar = fresh[kind]
+        breached_at = (row.breached_at if row else None) or reading.breached_at
         shown.append(
             {
-                "kind": str(kind),
+                "kind": kind,
                 "state": ClockState.BREACHED if breached_at else reading.state,
                 "target": reading.target,
                 "due_at": reading.due_at,
@@ -295,10 +328,24 @@ def live_clocks(ticket, *, now=None) -> list[dict]:
                 "left": reading.left,
                 "met_at": reading.met_at,
                 "breached_at": breached_at,
-                "timezone": zone,
+                "timezone": business_calendar(calendar).timezone,
             }
         )
     return shown
+
+
+def _stored_view(row) -> dict:
+    return {
+        "kind": row.kind,
+        "state": row.state,
+        "target": row.target,
+        "due_at": row.due_at,
+        "used": row.used,
+        "left": max(row.target - row.used, timedelta(0)),
+        "met_at": row.met_at,
+        "breached_at": row.breached_at,
+        "timezone": business_calendar(row.calendar).timezone,
+    }
 
 
 def breached_filter() -> Q:

@@ -91,7 +91,7 @@ def read_resolution(
 
     met_at = None
     if stage in STOPPING or stage == FINAL:
-        met_at = _last_arrival(moves, STOPPING | {FINAL})
+        met_at = _stopped_since(moves, STOPPING | {FINAL})
     return _reading(
         calendar, target, created_at, periods, thresholds, now, met_at, open_since
     )
@@ -119,14 +119,28 @@ def read_response(
     )
 
 
-def _last_arrival(moves, stages) -> datetime | None:
-    arrivals = [move.at for move in moves if move.to_stage in stages]
-    return max(arrivals) if arrivals else None
+def _stopped_since(moves, stages) -> datetime | None:
+    """When the ticket last reached `stages` from outside them.
+
+    Resolved, then SVR Pending, then Closed is one stop, met when it was resolved;
+    a return to work and a second resolution starts a new one.
+    """
+    since = None
+    for move in sorted(moves, key=lambda m: m.at):
+        if move.to_stage not in stages:
+            since = None
+        elif since is None:
+            since = move.at
+    return since
 
 
 def _reading(
     calendar, target, created_at, periods, thresholds, now, met_at, open_since
 ) -> ClockReading:
+    # A stopped clock's due instant is the one that held when it stopped: the stop
+    # itself (and anything after it) is no pause.
+    if met_at is not None:
+        periods = [(start, end) for start, end in periods if start < met_at]
     # The pauses that count are the closed ones; an open one counts up to now only.
     due_at = calendar.add(created_at, target, pauses=periods)
     end = met_at or now
@@ -138,7 +152,8 @@ def _reading(
         for threshold in thresholds
     }
 
-    breached_at = due_at if due_at <= end and used >= target else None
+    # Done at the due instant itself is in time; a breach is only past it.
+    breached_at = due_at if due_at < end else None
     if breached_at is not None:
         state = BREACHED
     elif met_at is not None:

@@ -196,3 +196,81 @@ def test_the_console_lists_breached_and_at_risk_tickets(world, policy_for, clien
     assert [t.pk for t in listed_breached.context["page"]] == [breached.pk]
     assert [t.pk for t in listed_at_risk.context["page"]] == [at_risk.pk]
     assert b"Response breached" in listed_breached.content
+
+
+def test_a_rule_that_cannot_act_is_recorded_and_holds_nothing_up(world, policy_for):
+    policy = _setup(world, policy_for)
+    lead = make_user("lena", "operations", first_name="Lena")
+    EscalationRule.objects.create(
+        policy=policy,
+        trigger="breach",
+        clock_kind="response",
+        action="assign_lead",
+        user=lead,
+    )
+    lead.is_active = False  # left the company after the rule was written
+    lead.save()
+    first, second = _raise(world), _raise(world)
+
+    fired = _sweep_at(MONDAY + timedelta(minutes=61))
+
+    # Each response clock's breach; its warnings are past news once it has breached.
+    assert fired == 2
+    assert SlaEvent.objects.filter(threshold="breach").count() == 2
+    failures = AuditEvent.objects.filter(action="sla.escalation_failed")
+    assert failures.count() == 2
+    first.refresh_from_db()
+    assert first.assignee_id is None
+
+
+def test_the_admin_refuses_a_calendar_without_hours_and_overlapping_periods(
+    world, client
+):
+    from stratadesk.sla.models import Calendar
+
+    client.force_login(world.ada)
+    calendar = calendars.business_hours("Admin test", "Australia/Sydney", "")
+    segments = list(calendar.segments.all())
+    form = {
+        "name": "Admin test",
+        "timezone": "Australia/Sydney",
+        "state": "",
+        "updated_at_0": "2026-03-02",
+        "updated_at_1": "09:00:00",
+        "segments-TOTAL_FORMS": str(len(segments)),
+        "segments-INITIAL_FORMS": str(len(segments)),
+        "segments-MIN_NUM_FORMS": "0",
+        "segments-MAX_NUM_FORMS": "1000",
+        "holidays-TOTAL_FORMS": "0",
+        "holidays-INITIAL_FORMS": "0",
+        "holidays-MIN_NUM_FORMS": "0",
+        "holidays-MAX_NUM_FORMS": "1000",
+    }
+    for index, segment in enumerate(segments):
+        form.update(
+            {
+                f"segments-{index}-id": str(segment.pk),
+                f"segments-{index}-calendar": str(calendar.pk),
+                f"segments-{index}-weekday": str(segment.weekday),
+                f"segments-{index}-starts": "09:00",
+                f"segments-{index}-ends": "17:00",
+                f"segments-{index}-DELETE": "on",
+            }
+        )
+    url = f"/admin/sla/calendar/{calendar.pk}/change/"
+
+    emptied = client.post(url, form)
+    overlapping = client.post(
+        url,
+        {
+            **{k: v for k, v in form.items() if not k.endswith("DELETE")},
+            "segments-1-weekday": "0",
+            "segments-1-starts": "12:00",
+            "segments-1-ends": "20:00",
+        },
+    )
+
+    assert emptied.status_code == 200
+    assert b"at least one working period" in emptied.content
+    assert b"overlap on Monday" in overlapping.content
+    assert Calendar.objects.get(pk=calendar.pk).segments.count() == 5

@@ -162,3 +162,79 @@ def test_it_explains_an_escalation_rule_that_cannot_act(db):
     for rule in bad:
         with pytest.raises(ValidationError):
             rule.full_clean()
+
+
+def test_a_stopped_clock_keeps_its_figures_through_later_edits_and_moves(
+    world, weekdays, policy_for
+):
+    from stratadesk.sla.models import SlaTarget
+
+    calendar = weekdays("NSW stopped", "Australia/Sydney", "", ("09:00", "17:00"))
+    policy = policy_for(world.harbour, calendar, P3=(4 * HOURS, 16 * HOURS))
+    with _step(0):
+        ticket = world.raise_ticket(priority="P3")
+        ticket = world.move(ticket, "triage", world.olivia)
+    with _step(30):
+        tickets.add_comment(actor(world.olivia), ticket, "On it.")
+        ticket = world.move(
+            ticket,
+            "assign",
+            world.olivia,
+            priority="P3",
+            category=world.category.pk,
+            assignee=world.sam.pk,
+        )
+        ticket = world.move(ticket, "start", world.sam)
+        tickets.log_time(
+            actor(world.sam),
+            ticket,
+            minutes=30,
+            work_date=date(2026, 3, 2),
+            work_type="business_hours",
+        )
+    with _step(120):
+        ticket = world.move(ticket, "resolve", world.sam, resolution_summary="Done.")
+    with _step(180):
+        ticket = world.move(ticket, "issue_svr", world.sam, work_summary="Done.")
+    with _step(600):
+        stopped = {c.kind: c for c in services.recompute(ticket).values()}
+
+    # The policy tightens after the work was done; the past does not change.
+    SlaTarget.objects.filter(policy=policy).update(
+        response_minutes=10, resolution_minutes=60
+    )
+    with _step(24 * 60):
+        services.recompute_open(policy=policy)
+        shown = {c["kind"]: c for c in services.live_clocks(ticket)}
+
+    resolution = stopped["resolution"]
+    assert resolution.met_at == START + timedelta(minutes=120)
+    assert resolution.due_at == START + timedelta(days=1, hours=8)
+    assert shown["resolution"]["state"] == "met"
+    assert shown["resolution"]["due_at"] == resolution.due_at
+    assert shown["response"]["state"] == "met"
+    assert shown["response"]["used"] == timedelta(minutes=30)
+
+
+def test_a_corrected_typo_leaves_no_breach_that_was_never_announced(
+    world, weekdays, policy_for
+):
+    from stratadesk.sla.models import SlaTarget
+
+    calendar = weekdays("NSW typo", "Australia/Sydney", "", ("09:00", "17:00"))
+    policy = policy_for(world.harbour, calendar, P3=(4 * HOURS, 16 * HOURS))
+    with _step(0):
+        ticket = world.raise_ticket(priority="P3")
+    target = SlaTarget.objects.get(policy=policy, priority="P3")
+
+    target.response_minutes = 1
+    target.save()
+    with _step(60):
+        services.recompute_open(policy=policy)
+    target.response_minutes = 4 * HOURS
+    target.save()
+    with _step(61):
+        services.recompute_open(policy=policy)
+
+    response = TicketClock.objects.get(ticket=ticket, kind="response")
+    assert (response.state, response.breached_at) == ("running", None)
