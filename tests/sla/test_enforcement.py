@@ -210,7 +210,7 @@ def test_a_rule_that_cannot_act_is_recorded_and_holds_nothing_up(world, policy_f
     )
     lead.is_active = False  # left the company after the rule was written
     lead.save()
-    first, second = _raise(world), _raise(world)
+    first, _second = _raise(world), _raise(world)
 
     fired = _sweep_at(MONDAY + timedelta(minutes=61))
 
