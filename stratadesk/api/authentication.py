@@ -64,6 +64,11 @@ class BearerAuthentication(BaseAuthentication):
 
         if credential.startswith(CLIENT_KEY_TAG):
             key = self._verified(ClientApiKey, credential[len(CLIENT_KEY_TAG) :])
+            if not key.client.is_active:
+                raise exceptions.AuthenticationFailed(
+                    "This key's organisation is no longer an active client.",
+                    code="client_inactive",
+                )
             return ApiClientPrincipal(key), key
         if credential.startswith(STAFF_TOKEN_TAG):
             token = self._verified(StaffToken, credential[len(STAFF_TOKEN_TAG) :])

@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import SimpleRateThrottle
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 
 from stratadesk.api import idempotency
 from stratadesk.api.authentication import ApiClientPrincipal, BearerAuthentication
+from stratadesk.api.parsers import SafeJSONParser
 from stratadesk.api.problems import PayloadTooLarge
 from stratadesk.core.errors import ValidationFailed
 from stratadesk.core.models import Channel
@@ -34,7 +34,7 @@ class ApiView(APIView):
     authentication_classes = [BearerAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_classes = [KeyRateThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     renderer_classes = [JSONRenderer]
     # Query parameters a view understands; any other is refused, not ignored.
     query_params: tuple[str, ...] = ()

@@ -10,8 +10,9 @@ The flow, per (owner, key):
 3. If the request crashed, release the claim so the client's retry runs afresh. A
    claim left by a process that died outright is taken over after IN_FLIGHT_TIMEOUT.
 
-The owner is the client organisation for client keys (so a rotated key still replays)
-and the user for staff tokens.
+The owner is the client organisation and the key's scopes for client keys (so a
+rotated key still replays, and a key with fewer scopes never does), and the user for
+staff tokens.
 """
 
 import hashlib
@@ -39,8 +40,16 @@ NEW, REPLAY, MISMATCH, IN_FLIGHT = "new", "replay", "mismatch", "in_flight"
 
 
 def owner_of(request) -> str:
+    """Whose stored answers a request may replay.
+
+    A client key shares them with its organisation's other keys of the same scopes
+    (its rotated successor, say) and with no others: an answer is only replayed to a
+    caller allowed to have been given it.
+    """
     if isinstance(request.auth, ClientApiKey):
-        return f"client:{request.auth.client_id}"
+        scopes = ",".join(sorted(request.auth.scopes))
+        digest = hashlib.sha256(scopes.encode()).hexdigest()[:12]
+        return f"client:{request.auth.client_id}:{digest}"
     return f"user:{request.user.pk}"
 
 

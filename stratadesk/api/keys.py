@@ -92,6 +92,16 @@ def rotate_client_key(actor, key: ClientApiKey) -> tuple[ClientApiKey, str]:
     old = ClientApiKey.objects.select_for_update().get(pk=key.pk)
     if old.revoked:
         raise ValidationFailed("A revoked key cannot be rotated.", code="key_revoked")
+    if old.has_expired:
+        raise ValidationFailed(
+            "An expired key cannot be rotated; make a new one.", code="key_expired"
+        )
+    successor = ClientApiKey.objects.filter(rotated_from=old).first()
+    if successor is not None:
+        raise ValidationFailed(
+            f"This key was already rotated; rotate its successor {successor.prefix}.",
+            code="key_rotated",
+        )
 
     new, secret = ClientApiKey.objects.create_key(
         client=old.client,

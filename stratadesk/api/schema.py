@@ -21,6 +21,10 @@ PROBLEM_SCHEMA = {
         "instance": {"type": "string"},
         "code": {"type": "string", "description": "Stable machine code."},
         "request_id": {"type": "string"},
+        "ticket_url": {
+            "type": "string",
+            "description": "For duplicate_external_ref: the existing ticket.",
+        },
         "errors": {
             "type": "array",
             "items": {
@@ -56,7 +60,14 @@ COMMON = {
 def add_problem_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook; see the module docstring."""
     components = result.setdefault("components", {})
-    components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    schemas = components.setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    # Request bodies refuse fields they do not know; the document says so. A move
+    # is the exception: its gate fields go beside `to`, and differ by move.
+    for name, schema in schemas.items():
+        strict = name.endswith("Request") and not name.startswith("Transition")
+        if strict and schema.get("type") == "object":
+            schema["additionalProperties"] = False
 
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():

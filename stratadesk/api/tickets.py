@@ -238,6 +238,18 @@ class TicketListView(ApiView):
         )
 
 
+def _flag(text) -> bool:
+    """A multipart true/false field, read as the gate forms read flags."""
+    value = str(text).strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    raise ValidationFailed(
+        "The upload is not valid.", fields={"public": ["true or false."]}
+    )
+
+
 def _instant(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
@@ -387,7 +399,7 @@ class AttachmentListView(ApiView):
             if upload is None:
                 fields["file"] = ["Attach the file as the multipart field 'file'."]
             raise ValidationFailed("The upload is not valid.", fields=fields)
-        public = str(request.data.get("public", "true")).lower() not in ("false", "0")
+        public = _flag(request.data.get("public", "true"))
         ticket = ticket_for(self.caller, number)
         attachment = services.add_attachment(
             self.actor(), ticket, upload, public=public

@@ -47,6 +47,14 @@ class ClientSignInForm(_SignInForm):
     def admits(self, user) -> bool:
         return user.is_client_user
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.client.is_active:
+            raise ValidationError(
+                "Your organisation's portal access has ended. Please contact us.",
+                code="client_inactive",
+            )
+
 
 class _SignInView(auth_views.LoginView):
     # After signing in, `home` sends each person to the console or the portal.

@@ -105,9 +105,13 @@ def _category(spec, raw, ticket):
         return None
     if isinstance(raw, Category):
         raw = raw.pk
+    active = Category.objects.filter(is_active=True)
     try:
-        return Category.objects.get(pk=int(raw), is_active=True)
-    except (Category.DoesNotExist, ValueError, TypeError):
+        if isinstance(raw, str) and not raw.isdecimal():
+            # The API shows categories by name, so it may send one back.
+            return active.get(name__iexact=raw.strip())
+        return active.get(pk=_whole_number(raw))
+    except (Category.DoesNotExist, ValueError, TypeError, OverflowError):
         raise ValueError("Choose an active category.") from None
 
 
@@ -116,11 +120,15 @@ def _assignee(spec, raw, ticket):
         return None
     if isinstance(raw, User):
         raw = raw.pk
+    staff = User.objects.filter(
+        is_active=True, role__in=[Role.SUPPORT, Role.OPERATIONS]
+    )
     try:
-        user = User.objects.get(
-            pk=int(raw), is_active=True, role__in=[Role.SUPPORT, Role.OPERATIONS]
-        )
-    except (User.DoesNotExist, ValueError, TypeError):
+        if isinstance(raw, str) and not raw.isdecimal():
+            user = staff.get(username=raw.strip())  # a username, from the API
+        else:
+            user = staff.get(pk=_whole_number(raw))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         raise ValueError(
             "The assignee must be an active Support or Operations user."
         ) from None
@@ -138,8 +146,10 @@ def _ticket_ref(spec, raw, ticket):
         raw = raw.number
     text = str(raw).strip().upper().removeprefix("T-")
     try:
-        other = Ticket.objects.get(number=int(text), client_id=ticket.client_id)
-    except (Ticket.DoesNotExist, ValueError):
+        other = Ticket.objects.get(
+            number=_whole_number(text), client_id=ticket.client_id
+        )
+    except (Ticket.DoesNotExist, ValueError, OverflowError):
         raise ValueError(
             "Name another ticket of the same client, e.g. T-1042."
         ) from None
@@ -169,3 +179,19 @@ _PARSERS = {
     "ticket": _ticket_ref,
     "bool": _bool,
 }
+
+
+def _whole_number(raw) -> int:
+    """An id given as a whole number or its decimal digits; anything else refused.
+
+    1.5, true or digits of other scripts are not ids, and neither is a number
+    too large for the database.
+    """
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise ValueError("not an id")
+    if isinstance(raw, str) and not (raw.isascii() and raw.isdecimal()):
+        raise ValueError("not an id")
+    value = int(raw)
+    if not 0 < value < 2**63:
+        raise ValueError("not an id")
+    return value

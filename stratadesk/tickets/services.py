@@ -148,6 +148,11 @@ def create_ticket(
                 "You may raise tickets for your own organisation only."
             )
         raise PermissionDenied(f"You may not raise tickets for {client.name}.")
+    if not client.is_active:
+        raise ValidationFailed(
+            f"{client.name} is no longer an active client; reactivate it first.",
+            code="client_inactive",
+        )
 
     errors = {}
     title = (title or "").strip()

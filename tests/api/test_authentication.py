@@ -114,3 +114,32 @@ def test_it_never_gives_a_client_user_a_staff_token(world):
 
     with pytest.raises(ValidationFailed):
         keys.create_staff_token(Actor.system(), world.harry, name="sneaky")
+
+
+def test_it_refuses_the_key_of_a_client_no_longer_active(world, client_key, anonymous):
+    _, secret = client_key()
+    world.harbour.is_active = False
+    world.harbour.save()
+
+    response = Caller(secret, anonymous.client).get(TICKETS)
+
+    assert response.status_code == 401
+    assert problem(response)["code"] == "client_inactive"
+
+
+def test_it_refuses_to_rotate_an_expired_or_already_rotated_key(client_key):
+    import pytest
+
+    from stratadesk.core.errors import ValidationFailed
+
+    rotated, _ = client_key()
+    keys.rotate_client_key(Actor.system(), rotated)
+    expiring, _ = client_key(expires_at=clock.now() + timedelta(days=1))
+
+    with pytest.raises(ValidationFailed, match="already rotated"):
+        keys.rotate_client_key(Actor.system(), rotated)
+    with (
+        time_machine.travel(clock.now() + timedelta(days=2)),
+        pytest.raises(ValidationFailed, match="expired"),
+    ):
+        keys.rotate_client_key(Actor.system(), expiring)

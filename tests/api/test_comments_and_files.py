@@ -149,3 +149,15 @@ def test_it_hides_internal_files_and_other_organisations_files(world, harbour, o
     assert harbour.get(_files(ticket)).json() == []
     assert harbour.get(f"{_files(ticket)}/{hidden.pk}/content").status_code == 404
     assert outback.get(f"{_files(ticket)}/{hidden.pk}/content").status_code == 404
+
+
+def test_it_reads_no_as_an_internal_file(world, as_staff):
+    ticket = world.ticket_at("in_progress")
+    upload = SimpleUploadedFile("notes.txt", b"internal", content_type="text/plain")
+
+    response = as_staff(world.sam).upload(
+        _files(ticket), {"file": upload, "public": "no"}
+    )
+
+    assert response.status_code == 201
+    assert response.json()["public"] is False

@@ -112,3 +112,36 @@ def test_it_needs_no_csrf_token_for_bearer_calls(world, client_key):
     )
 
     assert response.status_code == 201
+
+
+def test_it_answers_json_nested_too_deeply_as_malformed(world, harbour):
+    ticket = world.raise_ticket()
+    deep = "[" * 100_000 + "]" * 100_000
+
+    response = harbour.post(f"/api/v1/tickets/{ticket.number}/comments", raw=deep)
+
+    assert response.status_code == 400
+    assert problem(response)["code"] == "malformed_body"
+
+
+def test_it_refuses_an_id_too_large_for_the_database(world, as_staff):
+    ticket = world.ticket_at("triage")
+
+    response = as_staff(world.olivia).post(
+        f"/api/v1/tickets/{ticket.number}/transitions",
+        raw='{"to": "assigned", "priority": "P2", "category": 1, "assignee": 1e400}',
+    )
+
+    assert response.status_code == 422
+
+
+def test_it_takes_a_category_by_name_and_an_assignee_by_username(world, as_staff):
+    ticket = world.ticket_at("triage")
+
+    response = as_staff(world.olivia).post(
+        f"/api/v1/tickets/{ticket.number}/transitions",
+        {"to": "assigned", "priority": "P2", "category": "hardware", "assignee": "sam"},
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["assignee"] == {"name": "Sam"}

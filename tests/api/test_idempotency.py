@@ -54,10 +54,11 @@ def test_it_refuses_the_same_key_with_another_body(harbour):
 
 
 def test_it_answers_409_while_the_first_request_is_still_running(harbour, world):
+    owner, fingerprint = _claim_of(harbour, NEW_TICKET)
     IdempotencyRecord.objects.create(
-        owner=f"client:{world.harbour.pk}",
+        owner=owner,
         key="k-3",
-        fingerprint=_fingerprint_of(harbour, NEW_TICKET),
+        fingerprint=fingerprint,
         method="POST",
         path=TICKETS,
         state=IdempotencyState.IN_FLIGHT,
@@ -74,10 +75,11 @@ def test_it_answers_409_while_the_first_request_is_still_running(harbour, world)
 
 def test_it_takes_over_a_claim_left_by_a_crashed_process(harbour, world):
     stale = clock.now() - idempotency.IN_FLIGHT_TIMEOUT - timedelta(seconds=1)
+    owner, fingerprint = _claim_of(harbour, NEW_TICKET)
     IdempotencyRecord.objects.create(
-        owner=f"client:{world.harbour.pk}",
+        owner=owner,
         key="k-4",
-        fingerprint=_fingerprint_of(harbour, NEW_TICKET),
+        fingerprint=fingerprint,
         method="POST",
         path=TICKETS,
         state=IdempotencyState.IN_FLIGHT,
@@ -153,9 +155,19 @@ def test_it_runs_a_post_without_a_key_every_time(harbour):
     assert Ticket.objects.count() == 2
 
 
-def _fingerprint_of(caller, body):
-    """The fingerprint the server computes, taken from a real request's record."""
+def _claim_of(caller, body):
+    """(owner, fingerprint) as the server computes them, from a real request."""
     caller.post(TICKETS, body, key="probe")
     record = IdempotencyRecord.objects.get(key="probe")
     Ticket.objects.all().delete()
-    return record.fingerprint
+    return record.owner, record.fingerprint
+
+
+def test_it_never_replays_to_a_key_with_fewer_scopes(harbour, as_key):
+    reader = as_key(scopes=["tickets:read"])
+    harbour.post(TICKETS, NEW_TICKET, key="k-9")
+
+    replay = reader.post(TICKETS, NEW_TICKET, key="k-9")
+
+    assert replay.status_code == 403
+    assert "Idempotent-Replayed" not in replay

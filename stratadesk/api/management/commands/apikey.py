@@ -65,8 +65,9 @@ class Command(BaseCommand):
 
     def _rotate(self, *, prefix, **_):
         new, secret = keys.rotate_client_key(ACTOR, _key(prefix))
-        self._print_secret(new, secret)
         self.stdout.write(f"The old key {prefix} stops working within 24 hours.")
+        # The secret last, so `| tail -1` takes it.
+        self._print_secret(new, secret)
 
     def _revoke(self, *, prefix, **_):
         keys.revoke_client_key(ACTOR, _key(prefix))
