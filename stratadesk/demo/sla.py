@@ -1,8 +1,9 @@
 """The demo MSP's service levels: a calendar per client state and three policies.
 
-A default policy for any client without its own, Kestrel Lane's (tighter, P1 around
-the clock) and Goldfields Haulage's (a third party does not pause its clock), with a
-few escalation rules, so the console shows clocks met, running, paused and breached.
+A default policy for any client without its own; Kestrel Lane's (tighter, P1 around
+the clock), Yarra Valley's (Victorian hours) and Goldfields Haulage's (a third party
+does not pause its clock), each on its own state's calendar, with a few escalation
+rules, so the console shows clocks met, running, paused and breached.
 """
 
 from stratadesk.sla import calendars
@@ -73,6 +74,11 @@ def create_service_levels(cast) -> None:
                 fraction=0.9,
                 clock_kind="resolution",
                 action="notify_contacts",
+            )
+        elif client.slug == "yarra-valley-engineering":
+            # Its own policy, so its clocks run on Victorian hours and holidays.
+            _policy(
+                "Yarra Valley standard", client, by_state[client.state], DEFAULT_TARGETS
             )
         elif client.slug == "goldfields-haulage":
             _policy(
