@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from stratadesk.api.models import IdempotencyRecord
 from stratadesk.core.models import AuditEvent
+from stratadesk.sla.models import TicketClock
 from stratadesk.tickets.models import Ticket
 from tests.api.conftest import NEW_TICKET
 from tests.notifications.support import SEND_EMAIL
@@ -83,6 +84,8 @@ def test_it_creates_exactly_one_ticket_from_twenty_concurrent_copies(world, clie
     assert AuditEvent.objects.filter(action="ticket.created").count() == 1
     assert DBTaskResult.objects.filter(task_path=SEND_EMAIL).count() == 1
     assert IdempotencyRecord.objects.count() == 1
+    # One ticket's SLA record: its response and resolution clocks.
+    assert TicketClock.objects.count() == 2
 
 
 def test_it_refuses_a_concurrent_copy_with_another_body(world, client_key):
