@@ -44,6 +44,8 @@ def sweep(*, now=None, limit=None) -> int:
     now = now or clock.now()
     fired = 0
     seen: set[int] = set()
+    # Policies and role addresses read once per sweep, not once per clock.
+    cache: dict = {}
     while limit is None or len(seen) < limit:
         size = BATCH if limit is None else min(BATCH, limit - len(seen))
         due = list(
@@ -56,54 +58,70 @@ def sweep(*, now=None, limit=None) -> int:
             break
         for clock_id in due:
             seen.add(clock_id)
-            fired += _handle_safely(clock_id, now)
+            fired += _handle_safely(clock_id, now, cache)
     if fired:
         logger.info("sla sweep fired", extra={"fired": fired, "clocks": len(seen)})
     return fired
 
 
-def _handle_safely(clock_id, now) -> int:
+def _handle_safely(clock_id, now, cache) -> int:
     """One clock; a failure is logged and the sweep goes on with the next clock.
 
     The failed clock's transaction rolls back, so it stays due and is tried again by
     the next sweep; the others are not held up behind it.
     """
     try:
-        return _handle(clock_id, now)
+        return _handle(clock_id, now, cache)
     except Exception:
         logger.exception("sla clock failed", extra={"clock_id": clock_id})
         return 0
 
 
 def _lock(clock_id):
-    clocks = TicketClock.objects.select_related("ticket__client", "ticket__assignee")
+    clocks = TicketClock.objects.select_related(
+        "ticket__client", "ticket__assignee", "ticket__requester"
+    )
     if connection.features.has_select_for_update_skip_locked:
         clocks = clocks.select_for_update(skip_locked=True, of=("self",))
     return clocks.filter(pk=clock_id).first()
 
 
-def _handle(clock_id, now) -> int:
+def _policy(cache, client):
+    key = ("policy", client.pk)
+    if key not in cache:
+        cache[key] = services.policy_for(client)
+    return cache[key]
+
+
+def _handle(clock_id, now, cache) -> int:
     with transaction.atomic():
         row = _lock(clock_id)
         if row is None or row.next_check_at is None or row.next_check_at > now:
             return 0  # another worker has it, or it is no longer due
         ticket = row.ticket
-        policy = services.policy_for(ticket.client)
-        reading, calendar = services.readings(ticket, now=now, policy=policy)[row.kind]
+        policy = _policy(cache, ticket.client)
+        found = services.readings(ticket, now=now, policy=policy)
+        reading, calendar = found[row.kind]
         moments = services.moments_for(
             reading, calendar, policy, row.kind, ticket.priority
         )
         already = set(row.events.values_list("threshold", flat=True))
 
         fired = 0
+        changed = False
         for name, at in sorted(moments.items(), key=lambda item: item[1]):
             if name in already or at > now or not timeline.can_fire(name, reading):
                 continue
             if _record_once(row, name, at, now):
-                _announce(row, ticket, name, at, reading)
-                _escalate(row, ticket, policy, name)
+                _announce(row, ticket, name, at, reading, cache)
+                changed |= _escalate(row, ticket, policy, name, cache)
                 fired += 1
-        services.recompute(ticket, now=now)
+        if changed:
+            # An escalation changed the ticket (its priority, its assignee) through
+            # its own locked copy: read it again, and its clocks with it.
+            ticket.refresh_from_db()
+            found = None
+        services.recompute(ticket, now=now, policy=policy, found=found)
     return fired
 
 
@@ -116,12 +134,12 @@ def _record_once(row, name, at, now) -> bool:
     return True
 
 
-def _announce(row, ticket, name, at, reading) -> None:
+def _announce(row, ticket, name, at, reading, cache) -> None:
     breach = name.startswith("breach")
     event = "sla_breached" if breach else "sla_warning"
     staff = [ticket.assignee.email] if ticket.assignee_id else []
     if breach or not staff:
-        staff += list(_role_emails(Role.OPERATIONS))
+        staff += _role_emails(Role.OPERATIONS, cache)
     queue_ticket_email(
         event,
         ticket,
@@ -150,22 +168,26 @@ def _announce(row, ticket, name, at, reading) -> None:
     )
 
 
-def _role_emails(role):
-    return User.objects.filter(role=role, is_active=True).values_list(
-        "email", flat=True
-    )
+def _role_emails(role, cache) -> list[str]:
+    key = ("role", role)
+    if key not in cache:
+        active = User.objects.filter(role=role, is_active=True)
+        cache[key] = list(active.values_list("email", flat=True))
+    return cache[key]
 
 
-def _escalate(row, ticket, policy, name) -> None:
+def _escalate(row, ticket, policy, name, cache) -> bool:
+    """Carry out the rules for this moment; True when one changed the ticket."""
+    changed = False
     if policy is None:
-        return
+        return changed
     for rule in policy.escalations.all():
         if not _rule_matches(rule, row, ticket, name):
             continue
         data = {"clock": row.kind, "moment": name, "action": rule.action}
         try:
             with transaction.atomic():
-                _act(rule, ticket, row, name)
+                _act(rule, ticket, row, name, cache)
         except DomainError as exc:
             # A rule that cannot act (its lead since deactivated, say) is recorded
             # and skipped: the warning or breach itself still stands.
@@ -182,6 +204,10 @@ def _escalate(row, ticket, policy, name) -> None:
                 data={**data, "rule": rule.pk},
             )
             continue
+        changed |= rule.action in (
+            EscalationAction.RAISE_PRIORITY,
+            EscalationAction.ASSIGN_LEAD,
+        )
         audit.record(
             SYSTEM,
             "sla.escalated",
@@ -189,6 +215,7 @@ def _escalate(row, ticket, policy, name) -> None:
             client=ticket.client,
             data={**data, "rule": rule.pk},
         )
+    return changed
 
 
 def _rule_matches(rule, row, ticket, name) -> bool:
@@ -203,11 +230,11 @@ def _rule_matches(rule, row, ticket, name) -> bool:
     return name == rule.threshold()
 
 
-def _act(rule, ticket, row, name) -> None:
+def _act(rule, ticket, row, name, cache) -> None:
     context = {"kind": row.get_kind_display(), "due_at": row.due_at, "moment": name}
     if rule.action == EscalationAction.NOTIFY_ROLE:
         queue_ticket_email(
-            "sla_escalated", ticket, list(_role_emails(rule.role)), **context
+            "sla_escalated", ticket, _role_emails(rule.role, cache), **context
         )
     elif rule.action == EscalationAction.NOTIFY_USER:
         queue_ticket_email("sla_escalated", ticket, [rule.user.email], **context)

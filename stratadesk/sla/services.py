@@ -201,21 +201,29 @@ def _next_check(reading, moments, fired: set[str], ticket_open: bool, now):
     return min(pending) if pending else None
 
 
+_UNSET = object()
+
+
 @transaction.atomic
-def recompute(ticket, *, now=None, pending_move=None) -> dict[str, TicketClock]:
+def recompute(
+    ticket, *, now=None, pending_move=None, policy=_UNSET, found=None
+) -> dict[str, TicketClock]:
     """Rewrite the ticket's clocks from its history. Returns them by kind.
 
     Each clock carries its due instant before this call as `previous_due_at`, so a
-    caller recording a priority change can audit old and new.
+    caller recording a priority change can audit old and new. A caller that has just
+    read the policy (None: none applies) or the readings passes them to save a read.
     """
     now = now or clock.now()
-    policy = policy_for(ticket.client)
+    if policy is _UNSET:
+        policy = policy_for(ticket.client)
     existing = {c.kind: c for c in TicketClock.objects.filter(ticket=ticket)}
     fired = _fired(existing.values())
     ticket_open = ticket.stage != "closed"
 
     clocks = {}
-    found = readings(ticket, now=now, policy=policy, pending_move=pending_move)
+    if found is None:
+        found = readings(ticket, now=now, policy=policy, pending_move=pending_move)
     for kind, (reading, calendar) in found.items():
         row = existing.get(kind) or TicketClock(ticket=ticket, kind=kind)
         row.previous_due_at = row.due_at if row.pk else None

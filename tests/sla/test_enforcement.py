@@ -123,6 +123,9 @@ def test_it_raises_the_priority_and_hands_to_the_lead_on_breach(world, policy_fo
     change = AuditEvent.objects.get(action="ticket.priority_changed")
     assert change.data["from"] == "P3"
     assert "sla_due" in change.data
+    # The clocks follow the new priority's targets, not the copy the sweep held.
+    resolution = TicketClock.objects.get(ticket=ticket, kind="resolution")
+    assert resolution.target == timedelta(hours=16)
 
 
 def test_it_escalates_a_second_level_after_breach(world, policy_for):
