@@ -21,6 +21,7 @@ format: setup
 bench: setup
 	.venv/bin/python scripts/bench.py
 	.venv/bin/python scripts/bench_api.py
+	.venv/bin/python scripts/bench_sla.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
