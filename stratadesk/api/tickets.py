@@ -59,28 +59,57 @@ class TicketCursor(CursorPagination):
             ) from None
 
 
+def _move_data(move, approvers=()) -> dict:
+    fields = [
+        {
+            "name": field.name,
+            "label": field.label,
+            "kind": field.kind,
+            "required": field.required,
+            "choices": [code for code, _ in field.choices],
+        }
+        for field in move.fields
+    ]
+    if approvers:
+        # A client's system decides in the name of one of the SVR's approvers.
+        fields.append(
+            {
+                "name": "approver",
+                "label": "The approving contact's email",
+                "kind": "email",
+                "required": True,
+                "choices": sorted(approvers),
+            }
+        )
+    return {
+        "name": move.name,
+        "label": move.label,
+        "to": move.target,
+        "fields": fields,
+    }
+
+
+def _moves_for(view, ticket) -> list[dict]:
+    """The moves open to the caller; for a client key, those of its approvers too."""
+    moves = {
+        m.name: _move_data(m)
+        for m in services.allowed_transitions(view.actor(), ticket)
+    }
+    if view.is_client_key and ticket.stage == Stage.SVR_PENDING:
+        svr = ticket.svrs.filter(status="pending").prefetch_related("approvers").first()
+        approvers = list(svr.approvers.filter(is_active=True)) if svr else []
+        emails = [contact.email for contact in approvers]
+        for contact in approvers:
+            actor = view.actor(contact=contact)
+            for move in services.allowed_transitions(actor, ticket):
+                moves.setdefault(move.name, _move_data(move, emails))
+    return list(moves.values())
+
+
 def detail(view, ticket) -> dict:
     """The full ticket as this caller may see it, with the moves open to them."""
-    actor = view.actor()
     data = s.TicketSerializer(ticket).data
-    data["allowed_transitions"] = [
-        {
-            "name": move.name,
-            "label": move.label,
-            "to": move.target,
-            "fields": [
-                {
-                    "name": field.name,
-                    "label": field.label,
-                    "kind": field.kind,
-                    "required": field.required,
-                    "choices": [code for code, _ in field.choices],
-                }
-                for field in move.fields
-            ],
-        }
-        for move in services.allowed_transitions(actor, ticket)
-    ]
+    data["allowed_transitions"] = _moves_for(view, ticket)
     data["sla"] = s.SlaClockSerializer(sla.live_clocks(ticket), many=True).data
     if can(view.caller, Action.READ_INTERNAL, ticket):
         data["staff"] = {
@@ -312,8 +341,11 @@ class TransitionView(ApiView):
                 "read it again and decide on what it is now.",
                 code="stale_ticket",
             )
+        contact = None
+        if self.is_client_key and "approver" in gate:
+            contact = approver_for(self, ticket, gate.pop("approver"))
         services.transition_to(
-            self.actor(),
+            self.actor(contact=contact),
             ticket,
             head.validated_data["to"],
             gate,
@@ -466,6 +498,24 @@ class SvrView(ApiView):
         return Response(s.SvrSerializer(svr).data)
 
 
+def approver_for(view, ticket, email):
+    """The contact a client key decides for; staff never name one."""
+    if not view.is_client_key:
+        raise ValidationFailed(
+            "Only client keys name an approver.",
+            fields={"approver": ["Leave this out."]},
+        )
+    contact = ticket.client.contacts.filter(
+        email__iexact=str(email or ""), is_active=True
+    ).first()
+    if contact is None:
+        raise ValidationFailed(
+            "Name the approving contact.",
+            fields={"approver": ["The email of a contact the SVR was issued to."]},
+        )
+    return contact
+
+
 class _SvrDecisionView(ApiView):
     move = ""
     body_class = None
@@ -475,7 +525,9 @@ class _SvrDecisionView(ApiView):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         ticket = ticket_for(self.caller, number)
-        contact = self._approver(ticket, data.pop("approver", None))
+        contact = None
+        if self.is_client_key or data.get("approver"):
+            contact = approver_for(self, ticket, data.pop("approver", None))
         services.transition(
             self.actor(contact=contact),
             ticket,
@@ -485,25 +537,6 @@ class _SvrDecisionView(ApiView):
             user_agent=request.headers.get("User-Agent", "")[:500],
         )
         return Response(detail(self, ticket_for(self.caller, number)))
-
-    def _approver(self, ticket, email):
-        """A client key decides in the name of one of the SVR's approvers."""
-        if not self.is_client_key:
-            if email:
-                raise ValidationFailed(
-                    "Only client keys name an approver.",
-                    fields={"approver": ["Leave this out."]},
-                )
-            return None
-        contact = ticket.client.contacts.filter(
-            email__iexact=email or "", is_active=True
-        ).first()
-        if contact is None:
-            raise ValidationFailed(
-                "Name the approving contact.",
-                fields={"approver": ["The email of a contact the SVR was issued to."]},
-            )
-        return contact
 
 
 class SvrApproveView(_SvrDecisionView):

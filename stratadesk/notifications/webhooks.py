@@ -99,7 +99,7 @@ def ticket_data(ticket) -> dict:
         "stage": ticket.stage,
         "priority": ticket.priority,
         "category": ticket.category.name if ticket.category_id else None,
-        "external_ref": ticket.external_ref or None,
+        "external_ref": ticket.external_ref,  # "" when none, as the API has it
         "requester": ticket.requester.email,
         "created_at": _iso(ticket.created_at),
         "updated_at": _iso(ticket.updated_at),

@@ -111,3 +111,31 @@ def test_it_answers_404_for_another_organisations_svr(world, outback):
     )
     assert response.status_code == 404
     assert Ticket.objects.get(pk=ticket.pk).stage == "svr_pending"
+
+
+def test_it_lists_the_approvers_moves_to_a_client_key_and_takes_them(world, harbour):
+    ticket = world.ticket_at("svr_pending")
+
+    moves = harbour.get(f"/api/v1/tickets/{ticket.number}").json()[
+        "allowed_transitions"
+    ]
+    approve = next(move for move in moves if move["name"] == "approve_svr")
+    approver = next(f for f in approve["fields"] if f["name"] == "approver")
+    moved = harbour.post(
+        f"/api/v1/tickets/{ticket.number}/transitions",
+        {"to": "closed", **APPROVAL},
+    )
+
+    assert approver["choices"] == ["hannah@harbour.test"]
+    assert {m["name"] for m in moves} >= {"approve_svr", "reject_svr"}
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["stage"] == "closed"
+
+
+def test_it_lists_no_decisions_to_a_key_without_the_svr_scope(world, as_key):
+    ticket = world.ticket_at("svr_pending")
+    writer = as_key(scopes=["tickets:read", "tickets:write"])
+
+    moves = writer.get(f"/api/v1/tickets/{ticket.number}").json()["allowed_transitions"]
+
+    assert moves == []
