@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from stratadesk.clients.models import ClientOrganisation, Contact, Site
+from stratadesk.clients.models import (
+    ClientOrganisation,
+    Contact,
+    PortalBranding,
+    Site,
+)
+from stratadesk.core import clock
 from stratadesk.core.admin_audit import AuditedAdmin
 
 
@@ -15,13 +21,37 @@ class SiteInline(admin.TabularInline):
     extra = 0
 
 
+class BrandingInline(admin.StackedInline):
+    model = PortalBranding
+    extra = 0
+    max_num = 1
+    fields = [
+        "portal_name",
+        "logo",
+        "brand_colour",
+        "support_phone",
+        "support_email",
+        "footer_text",
+    ]
+
+
 @admin.register(ClientOrganisation)
 class ClientOrganisationAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "abn_display", "state", "timezone", "is_active"]
     list_filter = ["state", "is_active"]
     search_fields = ["name", "slug", "abn"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ContactInline, SiteInline]
+    inlines = [ContactInline, SiteInline, BrandingInline]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, PortalBranding):
+                instance.updated_at = clock.now()
+            instance.save()
+        for gone in formset.deleted_objects:
+            gone.delete()
+        formset.save_m2m()
 
 
 @admin.register(Contact)

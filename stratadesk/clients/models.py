@@ -134,3 +134,84 @@ class Site(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def _hex_colour(value: str) -> None:
+    if not (len(value) == 7 and value.startswith("#")) or not all(
+        ch in "0123456789abcdefABCDEF" for ch in value[1:]
+    ):
+        raise ValidationError("A colour like #0b4f8a.", code="invalid")
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    channels = []
+    for index in (1, 3, 5):
+        value = int(hex_colour[index : index + 2], 16) / 255
+        channels.append(
+            value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+        )
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two colours, 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+# WCAG 2.2 AA for normal text.
+MIN_CONTRAST = 4.5
+
+
+class PortalBranding(models.Model):
+    """How a client's portal, emails and documents look: data, edited by Admins.
+
+    The brand colour carries white text (buttons, the header), so it must keep
+    WCAG AA contrast with white; the saved form refuses one that does not.
+    """
+
+    client = models.OneToOneField(
+        ClientOrganisation, on_delete=models.CASCADE, related_name="branding"
+    )
+    portal_name = models.CharField(max_length=100)
+    logo = models.FileField(upload_to="branding/", blank=True)
+    brand_colour = models.CharField(
+        max_length=7, default="#0b4f8a", validators=[_hex_colour]
+    )
+    support_phone = models.CharField(max_length=40, blank=True)
+    support_email = models.EmailField(blank=True)
+    footer_text = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name_plural = "portal branding"
+
+    def __str__(self):
+        return self.portal_name
+
+    def clean(self):
+        errors = {}
+        colour = self.brand_colour or ""
+        try:
+            _hex_colour(colour)
+        except ValidationError:
+            return  # the field's own validator reports it
+        if contrast(colour, "#ffffff") < MIN_CONTRAST:
+            errors["brand_colour"] = (
+                f"White text on {colour} has contrast "
+                f"{contrast(colour, '#ffffff'):.1f}:1; choose a darker colour "
+                f"(at least {MIN_CONTRAST}:1)."
+            )
+        name = (self.logo.name or "").lower()
+        if name and not name.endswith((".png", ".svg", ".jpg", ".jpeg")):
+            errors["logo"] = "A PNG, SVG or JPEG image."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def brand_dark(self) -> str:
+        """The brand colour a fifth darker, for hover and borders."""
+        parts = [int(self.brand_colour[i : i + 2], 16) for i in (1, 3, 5)]
+        return "#" + "".join(f"{int(part * 0.8):02x}" for part in parts)

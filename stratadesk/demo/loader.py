@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from stratadesk.clients.models import ClientOrganisation
 from stratadesk.demo import story
+from stratadesk.demo.branding import create_branding
 from stratadesk.demo.sla import create_service_levels
 from stratadesk.demo.story import (
     ASK,
@@ -128,6 +129,7 @@ def load(seed: int = SEED) -> Cast:
     now = timezone.now()
     cast = build_cast(actor, now, HISTORY_DAYS)
     create_service_levels(cast)
+    create_branding(cast)
 
     stories = plan(cast, seed)
     # Told in the order they start, so ticket numbers rise with creation time.

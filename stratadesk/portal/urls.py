@@ -2,13 +2,15 @@ from django.urls import path
 
 from stratadesk.people.sign_in import ClientSignInView
 
-from . import views
+from . import branding, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.ticket_list, name="ticket_list"),
     path("login/", ClientSignInView.as_view(), name="login"),
+    path("branding.css", branding.stylesheet, name="branding_css"),
+    path("branding/logo", branding.logo, name="branding_logo"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:number>/reply/", views.ticket_reply, name="ticket_reply"),
