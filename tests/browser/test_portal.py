@@ -39,3 +39,33 @@ def test_it_lets_a_client_raise_a_ticket(world, page, log_in):
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Projector in boardroom dead"
     )
+
+
+def test_it_shows_a_branded_client_its_own_name_and_colours(
+    world, page, log_in, settings, tmp_path
+):
+    from pathlib import Path
+
+    from stratadesk.clients.models import PortalBranding
+
+    settings.MEDIA_ROOT = tmp_path
+    PortalBranding.objects.create(
+        client=world.harbour,
+        portal_name="Harbour Legal IT",
+        brand_colour="#5b2a86",
+        support_phone="02 9000 1234",
+    )
+    world.raise_ticket(title="Scanner on level 2 offline")
+    log_in(world.harry)
+
+    expect(page.get_by_role("link", name="Harbour Legal IT")).to_be_visible()
+    expect(page.get_by_text("02 9000 1234")).to_be_visible()
+    page.get_by_role("link", name="Raise a ticket").first.click()
+    button = page.get_by_role("button", name="Raise ticket")
+    colour = button.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert colour == "rgb(91, 42, 134)"
+
+    # Kept for review: what the client sees.
+    shots = Path("test-results")
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=shots / "portal-branded-raise-ticket.png", full_page=True)
