@@ -26,3 +26,26 @@ def attachment_response(user, ticket, attachment_id) -> FileResponse:
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def svr_pdf_response(user, ticket, version) -> FileResponse:
+    """The PDF of one SVR version of a ticket the user may read; 404 otherwise.
+
+    A version whose PDF the worker has not rendered yet is also "not found": the
+    page offers the link only once the file exists.
+    """
+    from stratadesk.people.permissions import Action, can
+
+    if not can(user, Action.READ_SVR, ticket):
+        raise Http404("No such SVR.")
+    svr = ticket.svrs.filter(version=version).exclude(pdf="").first()
+    if svr is None:
+        raise Http404("No such SVR document.")
+    response = FileResponse(
+        svr.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{ticket.reference}-SVR-v{svr.version}.pdf",
+        content_type="application/pdf",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

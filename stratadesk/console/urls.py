@@ -25,6 +25,11 @@ urlpatterns = [
         name="attachment_download",
     ),
     path(
+        "tickets/<int:number>/svr/<int:version>/pdf/",
+        views.svr_pdf,
+        name="svr_pdf",
+    ),
+    path(
         "tickets/<int:number>/materials/",
         views.ticket_material,
         name="ticket_material",

@@ -23,7 +23,7 @@ from stratadesk.sla import services as sla
 from stratadesk.tickets import lifecycle, selectors, services
 
 from .access import staff_required
-from .downloads import attachment_response
+from .downloads import attachment_response, svr_pdf_response
 from .forms import (
     PUBLIC,
     AttachmentForm,
@@ -112,6 +112,11 @@ def ticket_material(request, number):
 @require_POST
 def ticket_attachment(request, number):
     return _work_form(request, number, AttachmentForm, "attachment", _attach)
+
+
+@staff_required
+def svr_pdf(request, number, version):
+    return svr_pdf_response(request.user, _ticket(request, number), version)
 
 
 @staff_required

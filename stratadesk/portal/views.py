@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from stratadesk.console.downloads import attachment_response
+from stratadesk.console.downloads import attachment_response, svr_pdf_response
 from stratadesk.console.gate_forms import GateForm, attach_errors
 from stratadesk.core import submissions
 from stratadesk.core.errors import DomainError, NotFound
@@ -180,6 +180,11 @@ def ticket_attachment(request, number):
     return _render_ticket(
         request, ticket, attachment_form=form, error=error, status=status
     )
+
+
+@client_required
+def svr_pdf(request, number, version):
+    return svr_pdf_response(request.user, _ticket(request, number), version)
 
 
 @client_required

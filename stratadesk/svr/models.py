@@ -47,6 +47,9 @@ class ServiceVerificationReport(models.Model):
     decision_ip = models.GenericIPAddressField(null=True, blank=True)
     decision_user_agent = models.CharField(max_length=500, blank=True)
     decision_reason = models.TextField(blank=True)
+    # The document as the client sees it, rendered by the worker after each change.
+    pdf = models.FileField(upload_to="svr/", blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["ticket", "version"]

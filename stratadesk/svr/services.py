@@ -10,6 +10,7 @@ from stratadesk.core import clock
 from stratadesk.core.errors import ValidationFailed
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.models import WebhookEvent
+from stratadesk.svr import documents
 from stratadesk.svr.models import ServiceVerificationReport, SvrStatus
 
 # The decisions a client's system hears of. An Admin's override is not an approval,
@@ -89,6 +90,7 @@ def issue(actor, ticket, work_summary: str) -> ServiceVerificationReport:
     )
     svr.approvers.set(approvers)
     _queue_webhook(WebhookEvent.SVR_ISSUED, svr)
+    documents.queue_render(svr)
     return svr
 
 
@@ -120,4 +122,6 @@ def decide(actor, ticket, status: str, *, typed_name="", reason="", ip=None, ua=
     svr.save()
     if status in _DECISION_EVENTS:
         _queue_webhook(_DECISION_EVENTS[status], svr)
+    # Rendered again: the document carries the decision record.
+    documents.queue_render(svr)
     return svr

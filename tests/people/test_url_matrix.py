@@ -46,6 +46,9 @@ PAGE_ACTION = {
     "sla_report": Action.READ_SLA_REPORT,
 }
 REFUSED = {403, 404}
+# Pages of an object the walk may not have (the ticket has no SVR, the client no
+# branding): "not found" is a right answer there even for a persona allowed in.
+MAY_BE_MISSING = {"svr_pdf", "branding_css", "branding_logo"}
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
 
@@ -78,6 +81,7 @@ def _fill(route, ticket, attachment, delivery, credentials):
         .replace("<int:client_id>", str(ticket.client_id))
         .replace("<int:endpoint_id>", str(delivery.endpoint_id))
         .replace("<int:delivery_id>", str(delivery.pk))
+        .replace("<int:version>", "1")
         .replace("<slug:key_prefix>", key.prefix)
         .replace("<slug:token_prefix>", token.prefix)
     )
@@ -184,7 +188,8 @@ def test_every_url_answers_each_persona_as_the_matrix_says(
     if allowed:
         # May read, so never "not found"; a write may still be refused (Support on a
         # ticket assigned to someone else, a gate unmet), and then changes nothing.
-        assert got.status_code not in REFUSED, (url, got.status_code)
+        if name not in MAY_BE_MISSING:
+            assert got.status_code not in REFUSED, (url, got.status_code)
         assert posted.status_code != 500, url
         if posted.status_code >= 400:
             assert _state(ticket) == before, (url, posted.status_code)

@@ -323,9 +323,12 @@ def test_it_issues_the_svr_to_the_clients_approvers(world):
     assert list(svr.approvers.all()) == [world.hannah_contact]
     assert svr.content["total_minutes"] == 45
     assert svr.content["resolution"] == "Replaced the fuser."
-    [task] = tasks_since(before)
+    [task] = tasks_since(before).filter(task_path__endswith="send_email")
     assert task.args_kwargs["kwargs"]["to"] == ["hannah@harbour.test"]
     assert task.args_kwargs["kwargs"]["event"] == "svr_issued"
+    # And the document is rendered in the worker.
+    [render] = tasks_since(before).filter(task_path__endswith="render_svr_pdf")
+    assert render.args_kwargs["kwargs"] == {"svr_id": svr.pk}
 
 
 @pytest.mark.parametrize("approver_state", ["not_an_approver", "inactive"])
