@@ -31,6 +31,8 @@ def test_it_audits_a_configuration_change_made_in_the_admin(world, client):
             "contacts-INITIAL_FORMS": "0",
             "sites-TOTAL_FORMS": "0",
             "sites-INITIAL_FORMS": "0",
+            "branding-TOTAL_FORMS": "0",
+            "branding-INITIAL_FORMS": "0",
         }
     )
 
