@@ -5,7 +5,7 @@ organisation's ticket answers exactly as a ticket that does not exist.
 """
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -156,7 +156,15 @@ class TicketListView(ApiView):
             "client", "requester", "assignee", "category"
         )
         paginator = TicketCursor()
-        page = paginator.paginate_queryset(tickets, request, view=self)
+        try:
+            page = paginator.paginate_queryset(tickets, request, view=self)
+        except (ValueError, TypeError, OverflowError):
+            # A cursor that decodes but names no position this API ever gave.
+            raise ValidationFailed(
+                "The cursor is not valid; use the `next` link as given.",
+                code="invalid_cursor",
+                fields={"cursor": ["Not a cursor this API issued."]},
+            ) from None
         return paginator.get_paginated_response(
             s.TicketSerializer(page, many=True).data
         )
@@ -282,7 +290,9 @@ def _flag(text) -> bool:
 def _instant(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
-    except ValueError:
+        # An instant near the ends of the calendar may not exist in UTC.
+        value.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
     return value if value.tzinfo is not None else None
 

@@ -71,6 +71,9 @@ def configure_logging(level: str, fmt: str) -> None:
                 # Axes narrates every sign-in at INFO; lockouts it logs as warnings,
                 # and ours carry structured ids.
                 "axes": {"level": "WARNING"},
+                # WeasyPrint and its font library narrate each step of every PDF.
+                "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"},
             },
         }
     )

@@ -28,6 +28,8 @@ from stratadesk.sla.models import (
 class SegmentFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
+        if any(form.errors for form in self.forms):
+            return  # each form shows its own errors; these checks need valid rows
         kept = [
             form.cleaned_data
             for form in self.forms

@@ -245,6 +245,12 @@ class EscalationRule(models.Model):
         lead_roles = ("operations", "support")
         if self.action == EscalationAction.ASSIGN_LEAD and user.role not in lead_roles:
             return {"user": "Tickets are handed to Operations or Support staff."}
+        client_id = self.policy.client_id if self.policy_id else None
+        limits = set(user.limited_to_clients.values_list("pk", flat=True))
+        if limits and (client_id is None or client_id not in limits):
+            return {
+                "user": "This person may not work for every client it could act on."
+            }
         return {}
 
     def threshold(self) -> str:

@@ -14,6 +14,15 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from stratadesk.sla.models import ClockKind, ClockState, TicketClock
+from stratadesk.tickets.models import CloseReason
+
+# Closes that end a ticket without any work: it owed no service.
+NO_WORK_CLOSES = [
+    CloseReason.DUPLICATE,
+    CloseReason.SPAM,
+    CloseReason.NOT_SERVICE_REQUEST,
+    CloseReason.WITHDRAWN,
+]
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ def client_month(client, month: date) -> list[ClockFigures]:
         TicketClock.objects.filter(
             ticket__client=client, started_at__gte=start, started_at__lt=end
         )
-        .filter(ticket__close_reason="")
+        .exclude(ticket__close_reason__in=NO_WORK_CLOSES)
         .values_list("kind", "state", "used", "met_at")
     )
     by_kind: dict[str, list] = {kind: [] for kind in ClockKind.values}

@@ -362,9 +362,14 @@ def breached_filter() -> Q:
 
 
 def at_risk_filter() -> Q:
-    """Tickets with a clock that has given a warning but is neither met nor breached."""
-    warned = SlaEvent.objects.filter(threshold__startswith="warning").values("clock_id")
-    return Q(
-        sla_clocks__pk__in=warned,
-        sla_clocks__state__in=[ClockState.RUNNING, ClockState.PAUSED],
+    """Tickets warned on a clock still running, with no clock breached."""
+    warned = TicketClock.objects.filter(
+        state__in=[ClockState.RUNNING, ClockState.PAUSED],
+        pk__in=SlaEvent.objects.filter(threshold__startswith="warning").values(
+            "clock_id"
+        ),
+    )
+    breached = TicketClock.objects.filter(state=ClockState.BREACHED)
+    return Q(pk__in=warned.values("ticket_id")) & ~Q(
+        pk__in=breached.values("ticket_id")
     )

@@ -434,6 +434,12 @@ def reassign(actor, ticket, assignee, *, reason: str = "") -> Ticket:
             "Tickets go to active Operations or Support staff.",
             fields={"assignee": ["Choose an active Operations or Support user."]},
         )
+    if not can(assignee, Action.READ_TICKET, locked):
+        raise ValidationFailed(
+            f"{assignee.get_full_name() or assignee} may not work for "
+            f"{locked.client.name}.",
+            fields={"assignee": ["Choose someone allowed to work for this client."]},
+        )
     previous = locked.assignee_id
     locked.assignee = assignee
     locked.version += 1

@@ -165,3 +165,22 @@ def test_it_gives_a_client_the_public_history_only(world, harbour, as_staff):
 
 def _shape(body):
     return {k: v for k, v in body.items() if k not in ("request_id", "instance")}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"cursor": "cD1hYmM="}, "cursor"),
+        ({"updated_since": "0001-01-01T00:00:00+14:00"}, "updated_since"),
+        ({"updated_since": "9999-12-31T23:59:59-14:00"}, "updated_since"),
+    ],
+)
+def test_it_refuses_cursors_and_instants_that_decode_to_nothing(
+    world, harbour, params, field
+):
+    world.raise_ticket()
+
+    response = harbour.get(TICKETS, params)
+
+    assert response.status_code == 422
+    assert field in field_errors(response)

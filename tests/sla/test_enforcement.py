@@ -277,3 +277,27 @@ def test_the_admin_refuses_a_calendar_without_hours_and_overlapping_periods(
     assert b"at least one working period" in emptied.content
     assert b"overlap on Monday" in overlapping.content
     assert Calendar.objects.get(pk=calendar.pk).segments.count() == 5
+
+
+def test_it_never_hands_a_ticket_to_someone_barred_from_the_client(world, policy_for):
+    policy = _setup(world, policy_for)
+    rule = EscalationRule.objects.create(
+        policy=policy,
+        trigger="breach",
+        clock_kind="response",
+        action="assign_lead",
+        user=world.sasha,
+    )
+    world.sasha.limited_to_clients.set([world.outback])
+    ticket = _raise(world)
+
+    _sweep_at(MONDAY + timedelta(minutes=61))
+
+    ticket.refresh_from_db()
+    assert ticket.assignee_id is None
+    assert AuditEvent.objects.filter(action="sla.escalation_failed").exists()
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        rule.full_clean()

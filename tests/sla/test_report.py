@@ -46,3 +46,19 @@ def test_it_keeps_the_report_to_operations_and_admins(world, client):
         client.force_login(who)
 
         assert client.get("/console/reports/sla/").status_code == status
+
+
+def test_it_counts_tickets_closed_by_svr_but_not_closures_without_work(world):
+    from stratadesk.sla.models import TicketClock
+
+    calendar = calendars.always_open("24x7 closes", "Australia/Sydney")
+    with time_machine.travel(MONDAY, tick=False):
+        verified = world.ticket_at("closed")
+        spam = world.raise_ticket()
+        world.move(spam, "dismiss", world.olivia, close_reason="spam")
+    TicketClock.objects.update(calendar=calendar)
+
+    response, _ = reports.client_month(world.harbour, date(2026, 3, 1))
+
+    assert verified.close_reason == "svr_approved"
+    assert response.met + response.breached + response.open == 1
