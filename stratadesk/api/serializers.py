@@ -128,8 +128,8 @@ class SlaClockSerializer(serializers.Serializer):
         help_text="When the target runs out, with the calendar's UTC offset; for a "
         "paused clock, as if it resumed now."
     )
-    met_at = serializers.DateTimeField(allow_null=True)
-    breached_at = serializers.DateTimeField(allow_null=True)
+    met_at = serializers.SerializerMethodField()
+    breached_at = serializers.SerializerMethodField()
     timezone = serializers.CharField(help_text="The calendar's IANA zone.")
 
     def get_target_minutes(self, clock) -> int:
@@ -142,7 +142,21 @@ class SlaClockSerializer(serializers.Serializer):
         return int(clock["left"].total_seconds() // 60)
 
     def get_due_at(self, clock) -> str:
-        return clock["due_at"].astimezone(ZoneInfo(clock["timezone"])).isoformat()
+        return self._local(clock, "due_at")
+
+    def get_met_at(self, clock) -> str | None:
+        return self._local(clock, "met_at")
+
+    def get_breached_at(self, clock) -> str | None:
+        return self._local(clock, "breached_at")
+
+    @staticmethod
+    def _local(clock, name):
+        # Every instant of a clock with the calendar's own offset, as one reads it.
+        moment = clock[name]
+        if moment is None:
+            return None
+        return moment.astimezone(ZoneInfo(clock["timezone"])).isoformat()
 
 
 class TicketSerializer(serializers.Serializer):
