@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.tasks import task
-from django_tasks_db.models import DBTaskResult
 
 from stratadesk.api import idempotency
 from stratadesk.core import clock, submissions
+from stratadesk.core.periodic import schedule_if_idle
 from stratadesk.notifications import webhooks
 
 logger = logging.getLogger(__name__)
@@ -43,11 +43,4 @@ def housekeeping() -> None:
 
 def schedule() -> bool:
     """Queue the first run unless one is already waiting; True when it queued one."""
-    with transaction.atomic():
-        waiting = DBTaskResult.objects.filter(
-            task_path=TASK_PATH, status__in=["READY", "RUNNING"]
-        ).exists()
-        if waiting:
-            return False
-        housekeeping.enqueue()
-        return True
+    return schedule_if_idle(housekeeping, TASK_PATH)

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.tasks import task
-from django_tasks_db.models import DBTaskResult
 
 from stratadesk.core import clock
+from stratadesk.core.periodic import schedule_if_idle
 from stratadesk.sla import enforcement
 
 EVERY = timedelta(minutes=1)
@@ -29,12 +29,5 @@ def sla_sweep() -> None:
 
 
 def schedule() -> bool:
-    """Queue the first sweep unless one is waiting; True when it queued one."""
-    with transaction.atomic():
-        waiting = DBTaskResult.objects.filter(
-            task_path=TASK_PATH, status__in=["READY", "RUNNING"]
-        ).exists()
-        if waiting:
-            return False
-        sla_sweep.enqueue()
-        return True
+    """Queue the first run unless one is already waiting; True when it queued one."""
+    return schedule_if_idle(sla_sweep, TASK_PATH)
