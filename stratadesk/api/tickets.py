@@ -21,7 +21,12 @@ from stratadesk.api import serializers as s
 from stratadesk.api.base import ApiView
 from stratadesk.clients.models import ClientOrganisation
 from stratadesk.clients.services import contact_for_email
-from stratadesk.core.errors import Conflict, NotFound, ValidationFailed
+from stratadesk.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from stratadesk.people.permissions import Action, can
 from stratadesk.sla import services as sla
 from stratadesk.svr.models import ServiceVerificationReport
@@ -442,6 +447,11 @@ class AttachmentListView(ApiView):
                 fields["file"] = ["Attach the file as the multipart field 'file'."]
             raise ValidationFailed("The upload is not valid.", fields=fields)
         public = _flag(request.data.get("public", "true"))
+        if not public and self.is_client_key:
+            # Refused, as an internal note is: a client's files are always public.
+            raise PermissionDenied(
+                "Clients cannot attach internal files.", code="permission_denied"
+            )
         ticket = ticket_for(self.caller, number)
         attachment = services.add_attachment(
             self.actor(), ticket, upload, public=public

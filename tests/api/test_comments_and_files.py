@@ -161,3 +161,13 @@ def test_it_reads_no_as_an_internal_file(world, as_staff):
 
     assert response.status_code == 201
     assert response.json()["public"] is False
+
+
+def test_it_refuses_a_client_key_an_internal_file(world, harbour):
+    ticket = world.ticket_at("in_progress")
+    upload = SimpleUploadedFile("notes.txt", b"x", content_type="text/plain")
+
+    response = harbour.upload(_files(ticket), {"file": upload, "public": "no"})
+
+    assert response.status_code == 403
+    assert not Attachment.objects.exists()
