@@ -31,7 +31,7 @@ from stratadesk.people.permissions import Action, can
 from stratadesk.sla import services as sla
 from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets import services
-from stratadesk.tickets.models import Category, Priority, Stage, Ticket
+from stratadesk.tickets.models import Category, Priority, Stage
 from stratadesk.tickets.selectors import (
     ticket_for,
     visible_attachments,
@@ -244,7 +244,8 @@ class TicketListView(ApiView):
                 raise self._duplicate(client, data["external_ref"]) from None
             raise
 
-        ticket = ticket_for(self.caller, ticket.number)
+        # The service's own instance carries what the answer shows (client,
+        # requester, category); reading it back would repeat a seven-join query.
         return Response(
             detail(self, ticket), status=201, headers={"Location": ticket_url(ticket)}
         )
@@ -583,7 +584,3 @@ class SvrRejectView(_SvrDecisionView):
     )
     def post(self, request, number):
         return self.idempotent(self.create, request, number)
-
-
-# Ticket lookups by number in URLs; a non-number is simply an unknown ticket.
-__all__ = ["Ticket"]

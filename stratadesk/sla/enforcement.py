@@ -12,7 +12,6 @@ and the next sweep fires them.
 import logging
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 
 from stratadesk.core import audit, clock
 from stratadesk.core.errors import DomainError
@@ -265,8 +264,3 @@ def _hand_to(ticket, lead) -> None:
 
     if ticket.assignee_id != lead.pk:
         reassign(SYSTEM, ticket, lead, reason="SLA escalation")
-
-
-def due_count(now=None) -> int:
-    now = now or clock.now()
-    return TicketClock.objects.filter(Q(next_check_at__lte=now)).count()
