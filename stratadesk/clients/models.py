@@ -34,6 +34,11 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not an IANA timezone.", code="invalid")
 
 
+class ApprovalRule(models.TextChoices):
+    ANY = "any", "Any one approver"
+    ALL = "all", "Every approver"
+
+
 class ClientOrganisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
@@ -55,12 +60,48 @@ class ClientOrganisation(models.Model):
         default=False,
         help_text="On: only Operations or Admin may issue an SVR to this client.",
     )
+    svr_approval_rule = models.CharField(
+        "SVR approved by",
+        max_length=3,
+        choices=ApprovalRule.choices,
+        default=ApprovalRule.ANY,
+        help_text="Every approver: the ticket closes once each one has approved.",
+    )
+    svr_reminder_days = models.PositiveSmallIntegerField(
+        "SVR reminder after (business days)",
+        default=2,
+        help_text="Approvers are reminded once after this many business days; "
+        "0 sends no reminder.",
+    )
+    svr_auto_approve_days = models.PositiveSmallIntegerField(
+        "SVR auto-approval after (business days)",
+        null=True,
+        blank=True,
+        help_text="Blank (the default): an SVR is never approved automatically.",
+    )
+    # Business days for SVR reminders and auto-approval. Blank: the calendar of the
+    # client's SLA target for P3, else Monday to Friday 09:00-17:00.
+    business_calendar = models.ForeignKey(
+        "sla.Calendar",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The client's working days, for SVR reminders and auto-approval.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = "client organisation"
+        constraints = [
+            models.CheckConstraint(
+                name="client_auto_approve_days_positive",
+                condition=models.Q(svr_auto_approve_days__isnull=True)
+                | models.Q(svr_auto_approve_days__gt=0),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -31,6 +31,8 @@ class GateForm(forms.Form):
             for spec in move.fields
             if spec.kind in _INITIAL_FROM_TICKET
         }
+        if any(spec.kind == "document" for spec in move.fields):
+            initial["document_hash"] = _pending_document_hash(ticket)
         super().__init__(data, prefix=move.name, initial=initial)
         self.move = move
         for spec in move.fields:
@@ -70,8 +72,17 @@ def _field(spec) -> forms.Field:
     )
 
 
+def _pending_document_hash(ticket) -> str:
+    # The form carries the fingerprint of the report on the page, so approving a
+    # report replaced since it was opened is refused instead of signed unseen.
+    pending = ticket.svrs.filter(status="pending").values_list("document_hash")
+    return next(iter(pending), ("",))[0]
+
+
 def _widget(spec, attrs) -> forms.Widget:
     kind = spec.kind
+    if kind == "document":
+        return forms.HiddenInput()
     if kind == "longtext":
         return forms.Textarea({**attrs, "rows": 3})
     if kind == "bool":

@@ -191,3 +191,40 @@ class BusinessCalendar:
                 break
             total += min(period_end, finish) - period_start
         return total
+
+    # Business days --------------------------------------------------------------------
+
+    def is_business_day(self, day: date) -> bool:
+        """True when `day` has open hours: a working weekday that is no holiday."""
+        if self.open_all_hours:
+            return True
+        return day not in self.holidays and bool(self._parsed.get(day.weekday()))
+
+    def add_business_days(self, start: datetime, days: int) -> datetime:
+        """The business moment `days` business days after `start`.
+
+        Counting begins at the moment `start` stands for: itself when the calendar is
+        open then, else the next opening (so an SVR issued on a Saturday counts from
+        Monday morning). The result keeps that moment's local time of day on the
+        later business day; if that day is not open at that time, the next opening.
+        Friday 15:00 plus two business days is Tuesday 15:00, a holiday Monday
+        making it Wednesday.
+        """
+        _require_aware(start, "start")
+        if days < 0:
+            raise ValueError("days must not be negative")
+
+        counted_from = self.add(start, timedelta(0)).astimezone(self._zone)
+        day = counted_from.date()
+        remaining = days
+        for _ in range(SEARCH_LIMIT_DAYS):
+            if remaining == 0:
+                break
+            day += timedelta(days=1)
+            if self.is_business_day(day):
+                remaining -= 1
+        else:
+            raise ValueError(f"the calendar has no {days} business days ahead")
+
+        same_time = datetime.combine(day, counted_from.time(), tzinfo=self._zone)
+        return self.add(same_time.astimezone(UTC), timedelta(0))

@@ -98,6 +98,18 @@ def target_for(policy, priority):
     return timedelta(minutes=response), timedelta(minutes=resolution), None
 
 
+def business_calendar_for(client) -> BusinessCalendar:
+    """The client's business days, for SVR reminders and auto-approval.
+
+    The client's own calendar when set; else the one its SLA applies to normal (P3)
+    work, which is its business hours with its state's holidays; else the fallback.
+    """
+    if client.business_calendar_id is not None:
+        return business_calendar(client.business_calendar)
+    *_, calendar = target_for(policy_for(client), "P3")
+    return business_calendar(calendar)
+
+
 def fallback_calendar() -> BusinessCalendar:
     """Monday to Friday, 09:00 to 17:00 in the MSP's zone, no holidays."""
     from django.conf import settings

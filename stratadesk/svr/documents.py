@@ -5,9 +5,10 @@ never in a web request: issuing an SVR and deciding on it queue a render in thei
 transaction, and the file is stored on the SVR version it shows.
 """
 
+import hashlib
 import logging
+from pathlib import Path
 from datetime import timedelta
-from decimal import Decimal
 
 import weasyprint
 from django.core.files.base import ContentFile
@@ -23,34 +24,55 @@ from stratadesk.svr.models import ServiceVerificationReport
 logger = logging.getLogger(__name__)
 
 
-def _hours(minutes: int) -> str:
-    hours, rest = divmod(int(minutes), 60)
-    return f"{hours} h {rest:02d} min"
+def document_html(svr, *, links: str = "") -> str:
+    """The report itself, from its frozen content: what an approver reads and signs.
+
+    Shared by the portal, the console and the PDF. `links` names the URL pattern
+    that evidence files link to on a page; the canonical form, which is hashed,
+    has none.
+    """
+    return render_to_string(
+        "svr/_document.html",
+        {
+            "content": svr.content,
+            "version": svr.version,
+            "links": links,
+            "ticket_number": svr.ticket.number if links else None,
+        },
+    )
+
+
+def document_hash(svr) -> str:
+    """SHA-256 of the canonical document, recorded when issued and on approval."""
+    return hashlib.sha256(document_html(svr).encode()).hexdigest()
 
 
 def render_html(svr) -> str:
-    content = svr.content
     client = svr.ticket.client
     branding = PortalBranding.objects.filter(client=client).first()
-    entries = [
-        {**entry, "duration": _hours(entry["minutes"])}
-        for entry in content.get("time_entries", [])
-    ]
     return render_to_string(
         "svr/pdf.html",
         {
             "svr": svr,
-            "content": content,
+            "document": document_html(svr),
             "client": client,
             "branding": branding,
+            "logo_uri": _logo_uri(branding),
             "profile": BusinessProfile.current(),
-            "entries": entries,
-            "total": _hours(content.get("total_minutes", 0)),
-            "billable": _hours(content.get("billable_minutes", 0)),
-            "materials_total": Decimal(content.get("billable_materials_total", "0")),
+            "approvals": list(svr.approvals.all()),
             "approvers": [c.name for c in svr.approvers.all()],
         },
     )
+
+
+def _logo_uri(branding) -> str:
+    # Read from the media directory by weasyprint; never fetched over the network.
+    if branding is None or not branding.logo:
+        return ""
+    try:
+        return Path(branding.logo.path).as_uri()
+    except (NotImplementedError, ValueError):
+        return ""
 
 
 def render_pdf(svr) -> bytes:

@@ -30,6 +30,9 @@ class ServiceVerificationReport(models.Model):
     work_summary = models.TextField()
     content = models.JSONField(default=dict)
     content_hash = models.CharField(max_length=64)
+    # SHA-256 of the document as rendered from `content` when issued: what an
+    # approver is shown and signs (see svr.documents.document_hash).
+    document_hash = models.CharField(max_length=64, blank=True)
     approvers = models.ManyToManyField("clients.Contact", related_name="+")
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -47,6 +50,11 @@ class ServiceVerificationReport(models.Model):
     decision_ip = models.GenericIPAddressField(null=True, blank=True)
     decision_user_agent = models.CharField(max_length=500, blank=True)
     decision_reason = models.TextField(blank=True)
+    # Set when issued from the client's business calendar; the SVR sweep fires each
+    # once, clearing nothing, so `reminded_at` says it went.
+    reminder_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    auto_approve_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The document as the client sees it, rendered by the worker after each change.
     pdf = models.FileField(upload_to="svr/", blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
@@ -71,3 +79,43 @@ class ServiceVerificationReport(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status != SvrStatus.PENDING
+
+
+class SvrApproval(models.Model):
+    """One approver's signature on one SVR version.
+
+    A client that needs every approver collects one of these from each before the
+    ticket closes; a client that needs any one closes on the first.
+    """
+
+    svr = models.ForeignKey(
+        ServiceVerificationReport, on_delete=models.PROTECT, related_name="approvals"
+    )
+    contact = models.ForeignKey(
+        "clients.Contact", on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    typed_name = models.CharField(max_length=150)
+    approved_at = models.DateTimeField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    # The document this approver was shown, as its SHA-256.
+    document_hash = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["svr", "approved_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["svr", "contact"], name="svr_one_approval_per_contact"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.typed_name} approved SVR {self.svr_id}"

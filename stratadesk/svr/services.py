@@ -3,15 +3,17 @@
 import hashlib
 import json
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import Max
 
 from stratadesk.core import clock
-from stratadesk.core.errors import ValidationFailed
+from stratadesk.core.errors import Conflict, ValidationFailed
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.models import WebhookEvent
+from stratadesk.sla import services as sla
 from stratadesk.svr import documents
-from stratadesk.svr.models import ServiceVerificationReport, SvrStatus
+from stratadesk.svr.models import ServiceVerificationReport, SvrApproval, SvrStatus
 
 # The decisions a client's system hears of. An Admin's override is not an approval,
 # so it is told only as the ticket's move to Closed.
@@ -21,9 +23,17 @@ _DECISION_EVENTS = {
     SvrStatus.REJECTED: WebhookEvent.SVR_REJECTED,
 }
 
+_CLOCK_LABELS = {"response": "First response", "resolution": "Resolution"}
+_SHOWN = "%-d %b %Y, %H:%M %Z"
 
-def build_content(ticket, work_summary: str) -> dict:
-    """The frozen snapshot of the work the client is asked to verify."""
+
+def build_content(ticket, work_summary: str, *, issued_at) -> dict:
+    """The frozen snapshot of the work the client is asked to verify.
+
+    Everything the document shows is in here, formatted, so the document rendered
+    from it reads the same whenever and wherever it is rendered.
+    """
+    zone = ZoneInfo(ticket.client.timezone)
     time_entries = [
         {
             "date": entry.work_date.isoformat(),
@@ -51,6 +61,8 @@ def build_content(ticket, work_summary: str) -> dict:
     return {
         "ticket": ticket.reference,
         "title": ticket.title,
+        "client": ticket.client.name,
+        "issued_at_display": issued_at.astimezone(zone).strftime(_SHOWN),
         "problem": ticket.description,
         "resolution": ticket.resolution_summary,
         "work_summary": work_summary,
@@ -61,7 +73,54 @@ def build_content(ticket, work_summary: str) -> dict:
         "billable_materials_total": str(materials_total),
         "not_billable": ticket.not_billable,
         "not_billable_reason": ticket.not_billable_reason,
+        "sla": _sla_outcome(ticket),
+        "evidence": _evidence(ticket),
     }
+
+
+def _sla_outcome(ticket) -> list[dict]:
+    """Each clock met or breached, with its due and stop instants, as shown."""
+    outcome = []
+    for row in sla.live_clocks(ticket):
+        zone = ZoneInfo(row["timezone"])
+
+        def shown(moment, zone=zone):
+            return moment.astimezone(zone).strftime(_SHOWN) if moment else ""
+
+        outcome.append(
+            {
+                "kind": row["kind"],
+                "label": _CLOCK_LABELS.get(row["kind"], row["kind"]),
+                "outcome": _outcome(row),
+                "due": shown(row["due_at"]),
+                "met": shown(row["met_at"]),
+                "breached": shown(row["breached_at"]),
+            }
+        )
+    return outcome
+
+
+def _outcome(row) -> str:
+    # A target breached and then met was still breached.
+    if row["breached_at"]:
+        return "breached"
+    if row["met_at"]:
+        return "met"
+    return {"running": "not yet met", "paused": "paused"}.get(row["state"], "met")
+
+
+def _evidence(ticket) -> list[dict]:
+    # Only public files: an internal one never reaches the client in any form.
+    files = ticket.attachments.filter(is_public=True, is_evidence=True).order_by("pk")
+    return [
+        {
+            "id": file.pk,
+            "name": file.original_name,
+            "size": file.size,
+            "content_type": file.content_type,
+        }
+        for file in files
+    ]
 
 
 def content_hash(content: dict) -> str:
@@ -77,21 +136,43 @@ def issue(actor, ticket, work_summary: str) -> ServiceVerificationReport:
             code="no_svr_approver",
         )
 
-    content = build_content(ticket, work_summary)
+    now = clock.now()
+    content = build_content(ticket, work_summary, issued_at=now)
     last = ticket.svrs.aggregate(last=Max("version"))["last"] or 0
-    svr = ServiceVerificationReport.objects.create(
+    svr = ServiceVerificationReport(
         ticket=ticket,
         version=last + 1,
         work_summary=work_summary,
         content=content,
         content_hash=content_hash(content),
         issued_by=actor.user,
-        issued_at=clock.now(),
+        issued_at=now,
     )
+    svr.document_hash = documents.document_hash(svr)
+    _schedule_follow_ups(svr, ticket.client, now)
+    svr.save()
     svr.approvers.set(approvers)
+
     _queue_webhook(WebhookEvent.SVR_ISSUED, svr)
     documents.queue_render(svr)
     return svr
+
+
+def _schedule_follow_ups(svr, client, issued_at) -> None:
+    """When the reminder and the auto-approval fall due, in the client's business days.
+
+    Fixed when issued, so changing a client's settings later leaves the SVRs already
+    out with the terms they were issued under.
+    """
+    calendar = sla.business_calendar_for(client)
+    if client.svr_reminder_days:
+        svr.reminder_due_at = calendar.add_business_days(
+            issued_at, client.svr_reminder_days
+        )
+    if client.svr_auto_approve_days:
+        svr.auto_approve_due_at = calendar.add_business_days(
+            issued_at, client.svr_auto_approve_days
+        )
 
 
 def _queue_webhook(event_type, svr) -> None:
@@ -108,6 +189,46 @@ def pending_for(ticket) -> ServiceVerificationReport:
     if svr is None:
         raise ValidationFailed("This ticket has no SVR awaiting a decision.")
     return svr
+
+
+# Approving ---------------------------------------------------------------------------
+
+
+def awaited_approvers(svr):
+    """The contacts whose approval the SVR still waits for (active approvers only)."""
+    signed = svr.approvals.values_list("contact_id", flat=True)
+    return svr.approvers.filter(is_active=True).exclude(pk__in=signed)
+
+
+def sign(actor, ticket, contact, *, typed_name, document_hash="", ip=None, ua=""):
+    """Record one approver's signature; True when the SVR now has all it needs.
+
+    The caller holds the ticket's row lock. A client that needs any one approver is
+    satisfied by the first signature; one that needs all, by the last.
+    """
+    svr = pending_for(ticket)
+    signed_hash = documents.document_hash(svr)
+    if document_hash and document_hash != signed_hash:
+        raise Conflict(
+            "The report changed since you opened it; reload it and read it again "
+            "before approving.",
+            code="svr_document_changed",
+        )
+
+    SvrApproval.objects.create(
+        svr=svr,
+        contact=contact,
+        user=actor.user,
+        typed_name=typed_name,
+        approved_at=clock.now(),
+        ip=ip,
+        user_agent=(ua or "")[:500],
+        document_hash=signed_hash,
+        channel=actor.channel,
+    )
+    if ticket.client.svr_approval_rule == "all":
+        return not awaited_approvers(svr).exists()
+    return True
 
 
 def decide(actor, ticket, status: str, *, typed_name="", reason="", ip=None, ua=""):

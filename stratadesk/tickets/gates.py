@@ -169,7 +169,16 @@ def _bool(spec, raw, ticket):
     raise ValueError(f"{spec.label} must be true or false.")
 
 
+def _document(spec, raw, ticket):
+    # A SHA-256 in hex; which one is right is the SVR service's to decide.
+    value = _text(spec, raw, ticket).lower()
+    if value and (len(value) != 64 or not all(c in "0123456789abcdef" for c in value)):
+        raise ValueError(f"{spec.label} is a SHA-256 in hexadecimal.")
+    return value
+
+
 _PARSERS = {
+    "document": _document,
     "text": _text,
     "longtext": _text,
     "choice": _choice,

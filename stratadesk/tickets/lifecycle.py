@@ -32,7 +32,9 @@ class GateField:
     name: str
     label: str
     kind: str = (
-        "text"  # text, longtext, choice, priority, category, assignee, ticket, bool
+        # text, longtext, choice, priority, category, assignee, ticket, bool,
+        # document (the fingerprint of the SVR the person was shown; a hidden input)
+        "text"
     )
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
@@ -238,9 +240,17 @@ TRANSITIONS: tuple[Transition, ...] = (
                 "I confirm the work described was completed to my satisfaction",
                 "bool",
             ),
+            GateField(
+                "document_hash",
+                "Fingerprint of the report you read",
+                "document",
+                required=False,
+                help="The SVR's document_hash; when sent, it must be the pending one.",
+            ),
         ),
         effects="SVR locked; work becomes billable",
-        gate_note="approver's typed name; time, IP and user agent recorded",
+        gate_note="approver's typed name; time, IP, user agent and document hash "
+        "recorded; where the client needs every approver, the last one closes it",
     ),
     Transition(
         "auto_approve_svr",

@@ -210,6 +210,8 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
     is_public = models.BooleanField(default=True)
+    # Chosen by staff to go into the SVR as evidence of the work; public files only.
+    is_evidence = models.BooleanField(default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -100,9 +100,14 @@ def facts_for(actor, ticket) -> lifecycle.Facts:
 
 def _approves_pending_svr(ticket, contact) -> bool:
     # The approvers are those the SVR was issued to, not whoever holds the flag now.
-    return ticket.svrs.filter(
-        status=SvrStatus.PENDING, approvers=contact, approvers__is_active=True
-    ).exists()
+    # One who has signed already (a client needing every approver) is done.
+    return (
+        ticket.svrs.filter(
+            status=SvrStatus.PENDING, approvers=contact, approvers__is_active=True
+        )
+        .exclude(approvals__contact=contact)
+        .exists()
+    )
 
 
 def allowed_transitions(actor, ticket) -> list[lifecycle.Transition]:
@@ -279,6 +284,10 @@ def transition(
     with transaction.atomic():
         locked = _lock(ticket)
         cleaned = _check_move(actor, locked, move, data or {})
+        if move.name == "approve_svr":
+            complete = _sign_svr(actor, locked, cleaned, ip=ip, user_agent=user_agent)
+            if not complete:
+                return locked
         _move(actor, locked, move, cleaned, ip=ip, user_agent=user_agent)
     return locked
 
@@ -555,10 +564,48 @@ def _folded(name) -> str:
     return " ".join((name or "").split()).casefold()
 
 
+def _sign_svr(actor, ticket, cleaned, *, ip=None, user_agent="") -> bool:
+    """Record the approver's signature; True when the ticket may now close.
+
+    A client that needs every approver keeps the ticket in SVR Pending until the
+    last one signs; each earlier signature is audited on its own.
+    """
+    _check_signature(actor, ticket, cleaned["typed_name"])
+    contact = _client_contact(actor, ticket.client_id)
+    complete = svr_services.sign(
+        actor,
+        ticket,
+        contact,
+        typed_name=cleaned["typed_name"],
+        document_hash=cleaned.get("document_hash", ""),
+        ip=ip,
+        ua=user_agent,
+    )
+    if complete:
+        return True
+
+    now = clock.now()
+    ticket.version += 1
+    ticket.updated_at = now
+    ticket.save(update_fields=["version", "updated_at"])
+    waiting = list(
+        svr_services.awaited_approvers(svr_services.pending_for(ticket)).values_list(
+            "name", flat=True
+        )
+    )
+    audit.record(
+        actor,
+        "svr.signed",
+        ticket,
+        client=ticket.client,
+        occurred_at=now,
+        data={"contact": contact.pk, "awaiting": waiting},
+    )
+    return False
+
+
 def _close_svr(status):
     def effect(actor, ticket, cleaned, *, ip=None, user_agent="", **_):
-        if status == SvrStatus.APPROVED:
-            _check_signature(actor, ticket, cleaned["typed_name"])
         svr = svr_services.decide(
             actor,
             ticket,

@@ -39,8 +39,11 @@ def test_issuing_queues_a_pdf_with_the_work_log_totals(world):
     text = _text(svr)
     assert "Service Verification Report" in text
     assert ticket.reference in text
-    assert "Total time: 0 h 45 min" in text
+    assert "Total time 45 min" in text
+    assert "Billable time 45 min" in text
+    assert "Resolution: Met." in text
     assert "Awaiting approval by Hannah Approver" in text
+    assert svr.document_hash in text.replace("\n", "")
 
 
 def test_approval_renders_it_again_with_the_approval_record(world):
@@ -50,8 +53,11 @@ def test_approval_renders_it_again_with_the_approval_record(world):
     _render_queued()
 
     text = _text(svr)
-    assert "Approved by Hannah Approver" in text
-    assert svr.content_hash[:16] in text.replace("\n", "")
+    approval = svr.approvals.get()
+    assert "Approved by Hannah Approver (typed name)" in text
+    assert "Total time 45 min" in text
+    assert approval.document_hash == svr.document_hash
+    assert approval.document_hash in text.replace("\n", "")
 
 
 def test_only_readers_of_the_ticket_download_it(world, client):
