@@ -33,6 +33,8 @@ fi
 "$bin/stratadesk" housekeeping --schedule
 # The once-a-minute SLA sweep in the worker (also a no-op when already queued).
 "$bin/stratadesk" sla_sweep --schedule
+# SVR reminders and auto-approvals every five minutes (a no-op when already queued).
+"$bin/stratadesk" svr_sweep --schedule
 "$bin/stratadesk" collectstatic --no-input -v0
 
 pids=()

@@ -39,7 +39,9 @@ def queue_ticket_email(event: str, ticket, to: list[str], **context) -> None:
     queue_email(event, to, ticket=ticket, ticket_id=ticket.pk, **context)
 
 
-def queue_email(event: str, to: list[str], *, ticket_id=None, **context) -> None:
+def queue_email(
+    event: str, to: list[str], *, ticket_id=None, attach_svr=None, **context
+) -> None:
     """Render notifications/email/<event>.*.txt with `context` and queue the send."""
     recipients = sorted({address for address in to if address})
     if not recipients or _suppressed.get():
@@ -51,5 +53,10 @@ def queue_email(event: str, to: list[str], *, ticket_id=None, **context) -> None
     ).strip()
     body = render_to_string(f"notifications/email/{event}.body.txt", context)
     send_email.enqueue(
-        to=recipients, subject=subject, body=body, event=event, ticket_id=ticket_id
+        to=recipients,
+        subject=subject,
+        body=body,
+        event=event,
+        ticket_id=ticket_id,
+        attach_svr=attach_svr,
     )

@@ -7,8 +7,8 @@ transaction, and the file is stored on the SVR version it shows.
 
 import hashlib
 import logging
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 import weasyprint
 from django.core.files.base import ContentFile
@@ -79,19 +79,15 @@ def render_pdf(svr) -> bytes:
     return weasyprint.HTML(string=render_html(svr)).write_pdf()
 
 
-@task()
-def render_svr_pdf(*, svr_id: int) -> None:
-    svr = (
-        ServiceVerificationReport.objects.select_related("ticket__client")
-        .filter(pk=svr_id)
-        .first()
-    )
-    if svr is None:
-        return
+def file_name(svr) -> str:
+    return f"{svr.ticket.reference}-svr-v{svr.version}.pdf"
+
+
+def store_pdf(svr) -> bytes:
+    """Render the SVR's PDF now and keep it on the SVR; returns its bytes."""
     started = clock.now()
     document = render_pdf(svr)
-    name = f"{svr.ticket.reference}-svr-v{svr.version}.pdf"
-    svr.pdf.save(name, ContentFile(document), save=False)
+    svr.pdf.save(file_name(svr), ContentFile(document), save=False)
     svr.pdf_rendered_at = clock.now()
     svr.save(update_fields=["pdf", "pdf_rendered_at"])
     took = (clock.now() - started) / timedelta(milliseconds=1)
@@ -99,6 +95,26 @@ def render_svr_pdf(*, svr_id: int) -> None:
         "svr pdf rendered",
         extra={"svr_id": svr.pk, "bytes": len(document), "ms": round(took)},
     )
+    return document
+
+
+def pdf_for_email(svr) -> tuple[str, bytes]:
+    """(file name, bytes) of the SVR's current PDF, rendered first if not yet."""
+    if svr.pdf and svr.pdf_rendered_at is not None:
+        with svr.pdf.open("rb") as handle:
+            return file_name(svr), handle.read()
+    return file_name(svr), store_pdf(svr)
+
+
+@task()
+def render_svr_pdf(*, svr_id: int) -> None:
+    svr = (
+        ServiceVerificationReport.objects.select_related("ticket__client")
+        .filter(pk=svr_id)
+        .first()
+    )
+    if svr is not None:
+        store_pdf(svr)
 
 
 def queue_render(svr) -> None:

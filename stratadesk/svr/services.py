@@ -11,6 +11,7 @@ from stratadesk.core import clock
 from stratadesk.core.errors import Conflict, ValidationFailed
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.models import WebhookEvent
+from stratadesk.notifications.services import queue_ticket_email
 from stratadesk.sla import services as sla
 from stratadesk.svr import documents
 from stratadesk.svr.models import ServiceVerificationReport, SvrApproval, SvrStatus
@@ -243,6 +244,11 @@ def decide(actor, ticket, status: str, *, typed_name="", reason="", ip=None, ua=
     svr.save()
     if status in _DECISION_EVENTS:
         _queue_webhook(_DECISION_EVENTS[status], svr)
+    # The engineer and whoever issued it hear of every decision, override included.
+    staff = {ticket.assignee, svr.issued_by} - {None, actor.user}
+    queue_ticket_email(
+        "svr_decided", ticket, [person.email for person in staff], svr=svr
+    )
     # Rendered again: the document carries the decision record.
     documents.queue_render(svr)
     return svr

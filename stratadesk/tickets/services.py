@@ -15,6 +15,7 @@ from stratadesk.clients.models import Contact, Priority
 from stratadesk.core import audit, clock
 from stratadesk.core.errors import (
     Conflict,
+    NotFound,
     PermissionDenied,
     TransitionNotAllowed,
     ValidationFailed,
@@ -537,7 +538,9 @@ def _back_to_work(actor, ticket, cleaned, **_):
 def _issue_svr(actor, ticket, cleaned, **_):
     svr = svr_services.issue(actor, ticket, cleaned["work_summary"])
     approver_emails = [contact.email for contact in svr.approvers.all()]
-    queue_ticket_email("svr_issued", ticket, approver_emails, svr=svr)
+    queue_ticket_email(
+        "svr_issued", ticket, approver_emails, svr=svr, attach_svr=svr.pk
+    )
     return {"svr": svr.pk, "svr_version": svr.version}
 
 
@@ -899,6 +902,39 @@ def add_attachment(actor, ticket, upload, *, public: bool = True) -> Attachment:
     audit.record(
         actor,
         "ticket.attachment_added",
+        ticket,
+        client=ticket.client,
+        data={"attachment": attachment.pk, "name": attachment.original_name},
+    )
+    return attachment
+
+
+@transaction.atomic
+def set_evidence(actor, ticket, attachment, evidence: bool) -> Attachment:
+    """Choose whether a file goes into the ticket's next SVR as evidence.
+
+    Only a public file can: the SVR is the client's document. An SVR already issued
+    keeps the evidence it was issued with.
+    """
+    ticket = _lock(ticket, check_version=False)
+    _require(actor, Action.LOG_WORK, ticket, "choose SVR evidence")
+    attachment = ticket.attachments.filter(pk=attachment.pk).first()
+    if attachment is None:
+        raise NotFound("No such file on this ticket.")
+    if evidence and not attachment.is_public:
+        raise ValidationFailed(
+            f"{attachment.original_name} is internal; only files the client can "
+            "see go into an SVR.",
+            code="evidence_internal",
+        )
+    if attachment.is_evidence == evidence:
+        return attachment
+
+    attachment.is_evidence = evidence
+    attachment.save(update_fields=["is_evidence"])
+    audit.record(
+        actor,
+        "ticket.evidence_chosen" if evidence else "ticket.evidence_dropped",
         ticket,
         client=ticket.client,
         data={"attachment": attachment.pk, "name": attachment.original_name},

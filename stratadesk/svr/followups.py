@@ -1,0 +1,112 @@
+"""What happens to an SVR nobody decides on: one reminder, then auto-approval.
+
+Both fall due on the client's business days (see svr.services._schedule_follow_ups)
+and fire once: each SVR is handled in a transaction of its own under the ticket's
+row lock, and `reminded_at` or the SVR's status records that it fired, so a second
+worker, or the next sweep after a crash, finds nothing left to do.
+"""
+
+import logging
+
+from django.db import transaction
+
+from stratadesk.core import audit, clock
+from stratadesk.core.errors import DomainError
+from stratadesk.notifications.services import queue_ticket_email
+from stratadesk.people.actors import Actor
+from stratadesk.svr import services
+from stratadesk.svr.models import ServiceVerificationReport, SvrStatus
+from stratadesk.tickets import services as tickets
+from stratadesk.tickets.models import Ticket
+
+logger = logging.getLogger(__name__)
+
+SYSTEM = Actor.system("SVR follow-up")
+BATCH = 200
+
+
+def sweep(*, now=None) -> dict[str, int]:
+    """Send due reminders and auto-approve due SVRs; returns how many of each."""
+    now = now or clock.now()
+    pending = ServiceVerificationReport.objects.filter(status=SvrStatus.PENDING)
+    to_remind = pending.filter(
+        reminder_due_at__lte=now, reminded_at__isnull=True
+    ).values_list("pk", flat=True)[:BATCH]
+    to_approve = pending.filter(auto_approve_due_at__lte=now).values_list(
+        "pk", flat=True
+    )[:BATCH]
+
+    done = {"reminded": 0, "auto_approved": 0}
+    for svr_id in list(to_remind):
+        done["reminded"] += _safely(_remind, svr_id, now)
+    for svr_id in list(to_approve):
+        done["auto_approved"] += _safely(_auto_approve, svr_id, now)
+    if any(done.values()):
+        logger.info("svr follow-ups fired", extra=done)
+    return done
+
+
+def _safely(handle, svr_id, now) -> int:
+    # One SVR's failure rolls back only its own work; it stays due for the next sweep.
+    try:
+        return handle(svr_id, now)
+    except Exception:
+        logger.exception("svr follow-up failed", extra={"svr_id": svr_id})
+        return 0
+
+
+def _locked(svr_id):
+    """The SVR and its ticket, the ticket's row locked as every ticket change is."""
+    ticket_id = (
+        ServiceVerificationReport.objects.filter(pk=svr_id)
+        .values_list("ticket_id", flat=True)
+        .first()
+    )
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .get(pk=ticket_id)
+    )
+    return ServiceVerificationReport.objects.get(pk=svr_id), ticket
+
+
+@transaction.atomic
+def _remind(svr_id, now) -> int:
+    svr, ticket = _locked(svr_id)
+    if svr.status != SvrStatus.PENDING or svr.reminded_at is not None:
+        return 0
+
+    svr.reminded_at = now
+    svr.save(update_fields=["reminded_at"])
+    waiting = list(services.awaited_approvers(svr))
+    queue_ticket_email(
+        "svr_reminder",
+        ticket,
+        [contact.email for contact in waiting],
+        svr=svr,
+        attach_svr=svr.pk,
+    )
+    audit.record(
+        SYSTEM,
+        "svr.reminded",
+        ticket,
+        client=ticket.client,
+        occurred_at=now,
+        data={"svr": svr.pk, "svr_version": svr.version, "contacts": len(waiting)},
+    )
+    logger.info("svr reminder queued", extra={"svr_id": svr.pk, "ticket_id": ticket.pk})
+    return 1
+
+
+@transaction.atomic
+def _auto_approve(svr_id, now) -> int:
+    svr, ticket = _locked(svr_id)
+    if svr.status != SvrStatus.PENDING or ticket.stage != "svr_pending":
+        return 0
+    try:
+        tickets.transition(SYSTEM, ticket, "auto_approve_svr")
+    except DomainError:
+        logger.exception("svr auto-approval refused", extra={"svr_id": svr.pk})
+        return 0
+    logger.info("svr auto-approved", extra={"svr_id": svr.pk, "ticket_id": ticket.pk})
+    return 1
