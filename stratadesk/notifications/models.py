@@ -142,3 +142,46 @@ class WebhookAttempt(models.Model):
 
     def __str__(self):
         return f"{self.delivery.message_id} #{self.number}"
+
+
+class EmailTopic(models.TextChoices):
+    """What a client user may choose to be emailed about, event by event family."""
+
+    TICKET_UPDATES = "ticket_updates", "Updates on my tickets"
+    SVR_REQUESTS = "svr_requests", "Reports waiting for my approval, and reminders"
+    SLA_NOTICES = "sla_notices", "Service level notices"
+
+
+# The emails each topic covers (notifications/email/<event>.*.txt). An email not
+# listed here (a sign-in code, say) is always sent.
+TOPIC_OF_EVENT = {
+    "ticket_created": EmailTopic.TICKET_UPDATES,
+    "ticket_pending_client": EmailTopic.TICKET_UPDATES,
+    "ticket_resolved": EmailTopic.TICKET_UPDATES,
+    "svr_issued": EmailTopic.SVR_REQUESTS,
+    "svr_reminder": EmailTopic.SVR_REQUESTS,
+    "sla_client_notice": EmailTopic.SLA_NOTICES,
+}
+
+
+class EmailPreference(models.Model):
+    """One person's choice to be emailed, or not, about one topic. Default: yes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_preferences",
+    )
+    topic = models.CharField(max_length=20, choices=EmailTopic.choices)
+    email = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "topic"], name="one_email_preference_per_topic"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.topic} {'on' if self.email else 'off'}"

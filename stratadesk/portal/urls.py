@@ -24,6 +24,18 @@ urlpatterns = [
         views.attachment_download,
         name="attachment_download",
     ),
+    path("reports/", views.svr_index, name="svr_index"),
+    path("notifications/", views.preferences, name="preferences"),
+    path(
+        "tickets/<int:number>/svr/<int:version>/",
+        views.svr_detail,
+        name="svr_detail",
+    ),
+    path(
+        "tickets/<int:number>/svr/decide/<slug:name>/",
+        views.svr_decide,
+        name="svr_decide",
+    ),
     path(
         "tickets/<int:number>/svr/<int:version>/pdf/",
         views.svr_pdf,

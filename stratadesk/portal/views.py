@@ -15,14 +15,18 @@ from stratadesk.console.gate_forms import GateForm, attach_errors
 from stratadesk.core import submissions
 from stratadesk.core.errors import DomainError, NotFound
 from stratadesk.core.models import Channel
+from stratadesk.notifications import services as notifications
 from stratadesk.people.actors import Actor
 from stratadesk.sla import services as sla
+from stratadesk.svr import documents
+from stratadesk.svr import selectors as svr_selectors
+from stratadesk.svr import services as svr_services
 from stratadesk.svr.models import SvrStatus
 from stratadesk.tickets import lifecycle, selectors, services
 from stratadesk.tickets.models import Stage
 
 from .access import client_required
-from .forms import AttachmentForm, RaiseTicketForm, ReplyForm
+from .forms import AttachmentForm, PreferencesForm, RaiseTicketForm, ReplyForm
 from .timeline import client_timeline
 
 PER_PAGE = 50
@@ -34,16 +38,114 @@ def ticket_list(request):
     tickets = (
         selectors.visible_tickets(request.user)
         .select_related("requester")
+        .prefetch_related("sla_clocks")
         .order_by("-updated_at", "-number")
     )
     page = Paginator(tickets, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "portal/ticket_list.html", {"page": page})
+    context = {
+        "page": page,
+        "awaiting": svr_selectors.awaiting_decision(request.user).select_related(
+            "ticket"
+        ),
+    }
+    # The page refreshes its lists in place now and then; htmx asks for them alone.
+    if request.htmx:
+        return render(request, "portal/_ticket_lists.html", context)
+    return render(request, "portal/ticket_list.html", context)
+
+
+@client_required
+def svr_index(request):
+    """Every SVR of the organisation's tickets, the ones awaiting you first."""
+    svrs = svr_selectors.visible_svrs(request.user)
+    page = Paginator(svrs, PER_PAGE).get_page(request.GET.get("page"))
+    awaiting = svr_selectors.awaiting_decision(request.user).select_related("ticket")
+    return render(
+        request, "portal/svr_index.html", {"page": page, "awaiting": awaiting}
+    )
+
+
+@client_required
+def svr_detail(request, number, version):
+    ticket = _ticket(request, number)
+    try:
+        svr = svr_selectors.svr_for(request.user, ticket, version)
+    except NotFound:
+        raise Http404("No such SVR.") from None
+    return _render_svr(request, ticket, svr)
+
+
+def _render_svr(request, ticket, svr, *, gate_form=None, error=None, status=None):
+    # The decision forms are shown only on the pending version, to its approvers.
+    moves = []
+    if svr.status == SvrStatus.PENDING:
+        moves = [
+            move
+            for move in services.allowed_transitions(_actor(request), ticket)
+            if move.name in ("approve_svr", "reject_svr")
+        ]
+    gate_forms = [
+        gate_form
+        if gate_form is not None and gate_form.move.name == move.name
+        else GateForm(move, ticket)
+        for move in moves
+    ]
+    context = {
+        "ticket": ticket,
+        "svr": svr,
+        "document": documents.document_html(svr, links="portal:attachment_download"),
+        "versions": ticket.svrs.order_by("-version"),
+        "approvals": svr.approvals.all(),
+        "awaiting": svr_services.awaited_approvers(svr)
+        if svr.status == SvrStatus.PENDING
+        else [],
+        "gate_forms": gate_forms,
+        "move_url": "portal:svr_decide",
+        "error": error,
+    }
+    status = status or (error.status if error else 200)
+    return render(request, "portal/svr_detail.html", context, status=status)
+
+
+@client_required
+@require_POST
+def svr_decide(request, number, name):
+    """Approve or reject from the report's own page, and come back to it."""
+    ticket = _ticket(request, number)
+    svr = _pending_svr(ticket)
+    if name not in ("approve_svr", "reject_svr") or svr is None:
+        raise Http404("No SVR awaits a decision here.")
+    move = lifecycle.get(name)
+    form = GateForm(move, ticket, request.POST)
+    ticket.version = _posted_version(request)
+    try:
+        moved = services.transition(
+            _actor(request),
+            ticket,
+            name,
+            form.raw_values(),
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    except DomainError as exc:
+        attach_errors(form, exc)
+        fresh = _ticket(request, number)
+        return _render_svr(request, fresh, svr, gate_form=form, error=exc)
+
+    if moved.stage == Stage.SVR_PENDING:
+        messages.success(
+            request, "Thank you: your approval is recorded. The other approvers are "
+            "still to decide."
+        )
+    else:
+        messages.success(request, f"{moved.reference} is now {moved.stage_label}.")
+    return redirect("portal:svr_detail", number=number, version=svr.version)
 
 
 @client_required
 def ticket_create(request):
     client = request.user.client
-    form = RaiseTicketForm(request.POST or None, client=client)
+    form = RaiseTicketForm(request.POST or None, request.FILES or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
             first, ticket = submissions.once(
@@ -123,6 +225,17 @@ def ticket_transition(request, number, name):
     return redirect("portal:ticket_detail", number=number)
 
 
+@client_required
+def preferences(request):
+    current = notifications.preferences_of(request.user)
+    form = PreferencesForm(request.POST or None, initial_choices=current)
+    if request.method == "POST" and form.is_valid():
+        notifications.set_preferences(_actor(request), form.cleaned_data)
+        messages.success(request, "Your email preferences are saved.")
+        return redirect("portal:preferences")
+    return render(request, "portal/preferences.html", {"form": form})
+
+
 # Helpers --------------------------------------------------------------------------
 
 
@@ -145,8 +258,10 @@ def _posted_version(request) -> int:
 
 
 def _raise(request, client, data):
-    return services.create_ticket(
-        _actor(request),
+    """The ticket and its files together: a file refused leaves no ticket behind."""
+    actor = _actor(request)
+    ticket = services.create_ticket(
+        actor,
         client=client,
         title=data["title"],
         description=data["description"],
@@ -154,6 +269,9 @@ def _raise(request, client, data):
         requester=getattr(request.user, "contact", None),
         site=data.get("site"),
     )
+    for upload in data.get("files") or []:
+        services.add_attachment(actor, ticket, upload)
+    return ticket
 
 
 @client_required
@@ -229,12 +347,19 @@ def _render_ticket(
         else GateForm(move, ticket)
         for move in moves
     ]
+    pending = _pending_svr(ticket)
     context = {
         "ticket": ticket,
         "error": error,
         "gate_forms": gate_forms,
         "move_url": "portal:ticket_transition",
-        "svr": _pending_svr(ticket),
+        "svr": pending,
+        "svr_document": documents.document_html(
+            pending, links="portal:attachment_download"
+        )
+        if pending
+        else "",
+        "versions": ticket.svrs.order_by("-version"),
         "timeline": client_timeline(request.user, ticket),
         "sla_clocks": sla.live_clocks(ticket),
         "reply_form": reply_form or ReplyForm(),

@@ -48,7 +48,7 @@ PAGE_ACTION = {
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
 # branding): "not found" is a right answer there even for a persona allowed in.
-MAY_BE_MISSING = {"svr_pdf", "branding_css", "branding_logo"}
+MAY_BE_MISSING = {"svr_pdf", "svr_detail", "branding_css", "branding_logo"}
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
 

@@ -96,3 +96,24 @@ def in_zone(moment, zone_name):
 
     local = moment.astimezone(ZoneInfo(zone_name))
     return f"{dateformat.format(local, 'D H:i T')} {zone_name}"
+
+
+_SLA_SUMMARY = {
+    "breached": ("breached", "Breached"),
+    "running": ("running", "On track"),
+    "paused": ("paused", "Paused"),
+    "met": ("met", "Met"),
+}
+
+
+@register.filter
+def sla_summary(ticket) -> tuple[str, str]:
+    """(state, words) of a ticket's SLA as one badge: its worst clock.
+
+    Reads the prefetched `sla_clocks`; a ticket with none shows an empty badge.
+    """
+    states = {row.state for row in ticket.sla_clocks.all()}
+    for state in ("breached", "running", "paused", "met"):
+        if state in states:
+            return _SLA_SUMMARY[state]
+    return ("", "")
