@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 
 from stratadesk.core import audit, clock
 from stratadesk.notifications.models import TOPIC_OF_EVENT, EmailPreference, EmailTopic
-
 from stratadesk.notifications.tasks import send_email
 
 _suppressed: ContextVar[bool] = ContextVar("notifications_suppressed", default=False)

@@ -134,8 +134,9 @@ def svr_decide(request, number, name):
 
     if moved.stage == Stage.SVR_PENDING:
         messages.success(
-            request, "Thank you: your approval is recorded. The other approvers are "
-            "still to decide."
+            request,
+            "Thank you: your approval is recorded. The other approvers are "
+            "still to decide.",
         )
     else:
         messages.success(request, f"{moved.reference} is now {moved.stage_label}.")
