@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from html.parser import HTMLParser
 
-from stratadesk.inbound.quoting import strip_history
+from stratadesk.inbound.quoting import strip_history, without_signature
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 # Headers the classification reads, by lower-case name.
@@ -45,7 +45,8 @@ class ParsedMessage:
     message_id: str
     in_reply_to: tuple[str, ...]
     references: tuple[str, ...]
-    # The whole body as text, and the new part of it with quoted history removed.
+    # The whole body as text (less the signature), and the new part of it with
+    # quoted history removed.
     text: str
     new_text: str
     attachments: tuple[ParsedAttachment, ...]
@@ -70,7 +71,7 @@ def parse(raw: bytes) -> ParsedMessage:
         or f"<sha256.{hashlib.sha256(raw).hexdigest()}@stratadesk.invalid>",
         in_reply_to=_ids(_header(message, "In-Reply-To")),
         references=_ids(_header(message, "References")),
-        text=text,
+        text=without_signature(text),
         new_text=strip_history(text),
         attachments=tuple(_attachments(message)),
         content_type=message.get_content_type(),
@@ -154,10 +155,12 @@ def _body_text(message) -> str:
     except (KeyError, ValueError, AttributeError):
         plain = html = None
     if plain is not None:
-        return _content(plain).strip()
-    if html is not None:
-        return html_to_text(_content(html))
-    return ""
+        text = _content(plain)
+    elif html is not None:
+        text = html_to_text(_content(html))
+    else:
+        return ""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _attachments(message):

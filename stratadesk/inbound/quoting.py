@@ -20,7 +20,7 @@ _MOBILE = re.compile(r"^\s*(Sent from my \w+|Get Outlook for \w+)", re.I)
 
 def strip_history(text: str) -> str:
     """The new text of a message: before any quoted history, without signature."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _lines(text)
     kept = lines[: _history_start(lines)]
 
     kept = [line for line in kept if not line.lstrip().startswith(">")]
@@ -29,9 +29,30 @@ def strip_history(text: str) -> str:
     return "\n".join(kept).strip()
 
 
-def _history_start(lines: list[str]) -> int:
+def without_signature(text: str) -> str:
+    """The whole message, history included, less the sender's own signature.
+
+    The signature runs from its "-- " line to the history after it, if any: a
+    forwarded chain below a signature is kept.
+    """
+    lines = _lines(text)
+    start = next((i for i, line in enumerate(lines) if _SIGNATURE.match(line)), None)
+    if start is None:
+        return "\n".join(lines).strip()
+
+    rest = lines[start + 1 :]
+    end = _history_start(rest, signatures=False)
+    kept = lines[:start] + (["", *rest[end:]] if end < len(rest) else [])
+    return "\n".join(kept).strip()
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _history_start(lines: list[str], *, signatures: bool = True) -> int:
     for index, line in enumerate(lines):
-        if _SIGNATURE.match(line) or _ORIGINAL.match(line):
+        if (signatures and _SIGNATURE.match(line)) or _ORIGINAL.match(line):
             return index
 
         # Some clients wrap a long attribution: "On ..., Sam <sam@x>" / "wrote:".
