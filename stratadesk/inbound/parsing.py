@@ -107,6 +107,8 @@ def _sender(message) -> tuple[str, str]:
     if not found:
         return "", ""
     name, address = found[0]
+    if "@" not in address:
+        return "", ""
     return " ".join(name.split())[:150], address
 
 
@@ -243,7 +245,7 @@ class _TextMaker(HTMLParser):
         text = " ".join("".join(self.current).split())
         self.current = []
         prefix = "> " * self.quote_depth
-        self.lines.append(f"{prefix}{text}" if text else prefix.strip())
+        self.lines.append(f"{prefix}{text}" if text else "")
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIPPED:
