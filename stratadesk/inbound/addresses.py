@@ -114,23 +114,26 @@ def record_outbound(message_id: str, ticket, contact=None) -> OutboundMessage:
     )
 
 
-def outbound_headers(ticket, contact) -> dict[str, str]:
-    """Headers for one notification to `contact` about `ticket`, recorded.
+def outbound_headers(ticket, contact=None) -> dict[str, str]:
+    """Headers for one notification about `ticket` to `contact`, recorded.
 
-    Gives Message-ID, In-Reply-To and References (the ticket's thread), Reply-To
-    with a fresh reply token, the loop header and Auto-Submitted (RFC 3834), which
-    asks auto-responders not to answer.
+    Gives Message-ID, In-Reply-To and References (the ticket's thread), the loop
+    header and Auto-Submitted (RFC 3834), which asks auto-responders not to answer;
+    for a client contact also Reply-To with a fresh reply token. Staff recipients
+    (`contact` None) get no token: their replies are not taken by email.
     """
     message_id = new_message_id(ticket)
     record_outbound(message_id, ticket, contact)
-    return {
+    headers = {
         "Message-ID": message_id,
         "In-Reply-To": thread_id(ticket),
         "References": thread_id(ticket),
-        "Reply-To": reply_address(ticket, contact),
         LOOP_HEADER: f"{ticket.number}",
         "Auto-Submitted": "auto-generated",
     }
+    if contact is not None:
+        headers["Reply-To"] = reply_address(ticket, contact)
+    return headers
 
 
 def touch(token: ReplyToken) -> None:

@@ -60,6 +60,16 @@ def test_outbound_headers_thread_the_ticket_and_are_recorded(world):
     assert (sent.ticket, sent.contact) == (ticket, world.harry_contact)
 
 
+def test_a_staff_recipient_gets_threading_but_no_reply_token(world):
+    ticket = world.raise_ticket()
+
+    headers = addresses.outbound_headers(ticket)
+
+    assert "Reply-To" not in headers
+    assert not ReplyToken.objects.exists()
+    assert OutboundMessage.objects.get().contact is None
+
+
 def test_the_guessable_thread_root_alone_matches_no_ticket(world):
     ticket = world.ticket_at("pending_client")
     addresses.outbound_headers(ticket, world.harry_contact)
