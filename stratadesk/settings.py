@@ -5,6 +5,7 @@ WAL mode under var/, the database task worker, console email and files on local 
 """
 
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "anymail",
     # Before stratadesk.people, whose admin replaces the TOTP plugin's device admin.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "stratadesk.sla",
     "stratadesk.svr",
     "stratadesk.notifications",
+    "stratadesk.inbound",
     "stratadesk.api",
     "stratadesk.console",
     "stratadesk.portal",
@@ -253,6 +256,34 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("STRATADESK_FROM_EMAIL", "Stratadesk <support@localhost>")
 SITE_URL = env_str("STRATADESK_SITE_URL", "http://127.0.0.1:8000")
+
+# Inbound email (stratadesk/inbound). Mail to the support address raises tickets;
+# replies go to its subaddresses, support+<token>@domain, which carry a reply token.
+# The address defaults to the one notifications are sent from.
+INBOUND_ADDRESS = env_str(
+    "STRATADESK_INBOUND_ADDRESS",
+    parseaddr(DEFAULT_FROM_EMAIL)[1] or "support@localhost",
+).lower()
+if "@" not in INBOUND_ADDRESS:
+    raise ConfigError(
+        f"STRATADESK_INBOUND_ADDRESS must be an email address; got {INBOUND_ADDRESS!r}"
+    )
+# The mailbox `stratadesk fetch_mail` polls, for MSPs without a mail provider's
+# inbound webhook. No host: the command says so and does nothing.
+INBOUND_IMAP = {
+    "host": env_str("STRATADESK_IMAP_HOST", ""),
+    "port": env_int("STRATADESK_IMAP_PORT", 993, minimum=1),
+    "user": env_str("STRATADESK_IMAP_USER", ""),
+    "password": env_str("STRATADESK_IMAP_PASSWORD", ""),
+    "folder": env_str("STRATADESK_IMAP_FOLDER", "INBOX"),
+    "use_ssl": env_bool("STRATADESK_IMAP_SSL", True),
+}
+# django-anymail's inbound webhooks (/inbound/anymail/<provider>/inbound/) check
+# HTTP basic credentials, "user:password", that the provider is given in its URL.
+# Without them anyone could post mail in a client's name, so production serves the
+# webhooks only once they are set (stratadesk/urls.py).
+_WEBHOOK_SECRET = env_str("STRATADESK_INBOUND_WEBHOOK_SECRET", "")
+ANYMAIL = {"WEBHOOK_SECRET": _WEBHOOK_SECRET} if _WEBHOOK_SECRET else {}
 
 # Outbound webhooks. In production they go only to public addresses: an endpoint
 # whose host resolves to loopback, a private range or the like is refused when it is

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views import defaults
@@ -21,6 +22,12 @@ urlpatterns = [
     # Any other /api/ address still answers as the API does.
     path("api/", include("stratadesk.api.urls_fallback")),
 ]
+
+# Mail providers post inbound email here through django-anymail. Unauthenticated, the
+# webhooks would let anyone write in a client's name, so production serves them only
+# with STRATADESK_INBOUND_WEBHOOK_SECRET set.
+if settings.ANYMAIL.get("WEBHOOK_SECRET") or not settings.PRODUCTION:
+    urlpatterns.append(path("inbound/anymail/", include("anymail.urls")))
 
 
 def page_not_found(request, exception):

@@ -8,9 +8,39 @@ from dataclasses import dataclass
 
 from stratadesk.core.models import Channel
 from stratadesk.people.models import Role
-from stratadesk.people.permissions import API_CLIENT
+from stratadesk.people.permissions import API_CLIENT, EMAIL_CONTACT
 
 SYSTEM_ROLE = "system"
+
+
+class ContactPrincipal:
+    """A client contact writing by email, shaped like a user for permission checks.
+
+    Most contacts have no portal login, so the matrix is asked about the contact
+    itself, as its `email_contact` row.
+    """
+
+    role = EMAIL_CONTACT
+    pk = None
+    is_authenticated = True
+    is_anonymous = False
+    is_msp_staff = False
+    is_client_user = False
+
+    def __init__(self, contact):
+        self.contact = contact
+        self.client = contact.client
+        self.client_id = contact.client_id
+        self.is_active = contact.is_active and contact.client.is_active
+
+    def get_username(self) -> str:
+        return f"contact:{self.contact.pk}"
+
+    def get_full_name(self) -> str:
+        return self.contact.name
+
+    def __str__(self):
+        return self.get_full_name()
 
 
 @dataclass(frozen=True)
@@ -53,6 +83,26 @@ class Actor:
             label=principal.get_full_name()[:150],
             request_id=request_id,
             principal=principal,
+            contact=contact,
+        )
+
+    @classmethod
+    def for_contact(
+        cls, contact, channel: str = Channel.EMAIL, request_id: str = ""
+    ) -> "Actor":
+        """A client contact, by email: they act in a client's role, as themselves.
+
+        Permission checks ask about the contact (ContactPrincipal); the audit trail
+        and comments name their portal login too, when they have one.
+        """
+        return cls(
+            user=contact.user,
+            role=Role.CLIENT,
+            channel=channel,
+            client_id=contact.client_id,
+            label=contact.name[:150],
+            request_id=request_id,
+            principal=ContactPrincipal(contact),
             contact=contact,
         )
 

@@ -38,6 +38,7 @@ class Action(StrEnum):
     MANAGE_API_KEYS = "apikey.manage"
     READ_AUDIT = "audit.read"
     MANAGE_WEBHOOKS = "webhook.manage"
+    MANAGE_INBOUND = "inbound.manage"
 
 
 ACTION_DESCRIPTIONS = {
@@ -63,11 +64,17 @@ ACTION_DESCRIPTIONS = {
     Action.MANAGE_API_KEYS: "manage API keys",
     Action.READ_AUDIT: "read the audit trail",
     Action.MANAGE_WEBHOOKS: "manage webhook endpoints and replay deliveries",
+    Action.MANAGE_INBOUND: "accept or discard held inbound email",
 }
 
 # A client organisation's own system calling the API with a key. It is not a person:
 # it acts for the whole organisation, and its key's scopes narrow what this row gives.
 API_CLIENT = "api_client"
+
+# A client contact writing by email, with or without a portal login: the sender of
+# a message stratadesk/inbound has matched to the contact. It reaches what the contact
+# was sent or follows, never more than a portal login of the same contact would.
+EMAIL_CONTACT = "email_contact"
 
 # The key scope an API key needs for each action; actions missing here are never open
 # to a key, whatever the matrix row says.
@@ -131,6 +138,25 @@ def _approver(user) -> Q:
     return Q(client_id=user.client_id) & Q(Exists(asked))
 
 
+def _contact_tickets(principal) -> Q:
+    contact = principal.contact
+    mine = Q(client_id=contact.client_id)
+    if contact.client.contacts_see_all_tickets:
+        return mine
+    # Sharing off: what they requested, follow (watchers are emailed too) or were
+    # asked to approve; as for a portal login, keyed by the contact, not a user.
+    from stratadesk.svr.models import ServiceVerificationReport
+    from stratadesk.tickets.models import Ticket
+
+    follows = Ticket.watchers.through.objects.filter(
+        ticket_id=OuterRef("pk"), contact_id=contact.pk
+    )
+    asked = ServiceVerificationReport.objects.filter(
+        ticket=OuterRef("pk"), approvers=contact
+    )
+    return mine & (Q(requester_id=contact.pk) | Q(Exists(follows)) | Q(Exists(asked)))
+
+
 def _allowed_clients(user) -> Q:
     limits = list(user.limited_to_clients.values_list("pk", flat=True))
     return Q(client_id__in=limits) if limits else Q()
@@ -148,6 +174,7 @@ _FILTERS = {
     "assigned": _assigned,
     "closed": lambda user: Q(stage="closed"),
     "approver": _approver,
+    "contact_tickets": _contact_tickets,
 }
 
 _CHECKS = {
@@ -160,6 +187,7 @@ _CHECKS = {
     ),
     "closed": lambda user, ticket: ticket.stage == "closed",
     "approver": lambda user, ticket: _matches(user, ticket, _approver),
+    "contact_tickets": lambda user, ticket: _matches(user, ticket, _contact_tickets),
 }
 
 
@@ -181,6 +209,9 @@ ALLOWED_CLIENTS = Scope("allowed_clients", "allowed clients")
 ASSIGNED = Scope("assigned", "assigned to them")
 CLOSED = Scope("closed", "closed tickets")
 APPROVER = Scope("approver", "SVRs issued to them")
+CONTACT_TICKETS = Scope(
+    "contact_tickets", "own organisation (own and followed tickets if sharing off)"
+)
 
 _STAFF_EVERYWHERE = {
     Action.USE_CONSOLE: ALL,
@@ -222,6 +253,7 @@ MATRIX: dict[str, dict[Action, Scope]] = {
         **_STAFF_EVERYWHERE,
         Action.PRIORITISE: ALL,
         Action.READ_SLA_REPORT: ALL,
+        Action.MANAGE_INBOUND: ALL,
     },
     Role.ACCOUNTS: {
         Action.USE_CONSOLE: ALL,
@@ -244,6 +276,7 @@ MATRIX: dict[str, dict[Action, Scope]] = {
         Action.MANAGE_API_KEYS: ALL,
         Action.READ_AUDIT: ALL,
         Action.MANAGE_WEBHOOKS: ALL,
+        Action.MANAGE_INBOUND: ALL,
     },
     API_CLIENT: {
         Action.READ_TICKET: OWN_ORGANISATION,
@@ -254,6 +287,12 @@ MATRIX: dict[str, dict[Action, Scope]] = {
         Action.DECIDE_SVR: OWN_ORGANISATION,
         Action.READ_INVOICES: OWN_ORGANISATION,
         Action.MANAGE_WEBHOOKS: OWN_ORGANISATION,
+    },
+    EMAIL_CONTACT: {
+        Action.READ_TICKET: CONTACT_TICKETS,
+        Action.RAISE_TICKET: OWN_ORGANISATION,
+        Action.COMMENT_PUBLIC: CONTACT_TICKETS,
+        Action.ATTACH: CONTACT_TICKETS,
     },
 }
 
@@ -301,8 +340,8 @@ def may_raise_for(user, client) -> bool:
 def markdown_table() -> str:
     """The matrix for people: one row per action, one column per role."""
     roles = [Role.CLIENT, Role.OPERATIONS, Role.SUPPORT, Role.ACCOUNTS, Role.ADMIN]
-    labels = [role.label for role in roles] + ["API key (scope)"]
-    roles.append(API_CLIENT)
+    labels = [role.label for role in roles] + ["API key (scope)", "Email sender"]
+    roles += [API_CLIENT, EMAIL_CONTACT]
     lines = [
         "| Action | " + " | ".join(labels) + " |",
         "|---" * (len(roles) + 1) + "|",

@@ -5,13 +5,19 @@ from django.urls import reverse
 
 from stratadesk.core.errors import PermissionDenied, ValidationFailed
 from stratadesk.people.models import Role
-from stratadesk.people.permissions import API_CLIENT, MATRIX, Action, can
+from stratadesk.people.permissions import (
+    API_CLIENT,
+    EMAIL_CONTACT,
+    MATRIX,
+    Action,
+    can,
+)
 from stratadesk.tickets import selectors, services
 from tests.fixtures import actor
 
 
 def test_it_gives_every_role_and_client_api_keys_a_row_of_known_actions():
-    assert set(MATRIX) == {*Role.values, API_CLIENT}
+    assert set(MATRIX) == {*Role.values, API_CLIENT, EMAIL_CONTACT}
     for actions in MATRIX.values():
         assert set(actions) <= set(Action)
 

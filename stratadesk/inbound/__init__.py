@@ -1,0 +1,1 @@
+"""Inbound email: replies and new requests by mail become ticket activity."""
