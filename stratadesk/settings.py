@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "stratadesk.tickets",
     "stratadesk.sla",
     "stratadesk.svr",
+    "stratadesk.ledger",
     "stratadesk.notifications",
     "stratadesk.api",
     "stratadesk.console",
