@@ -97,7 +97,8 @@ def _clean_lines(lines, allowed_codes, default_account) -> list[dict]:
                 "Every line needs a description.",
                 fields={f"{prefix}.description": ["Required."]},
             )
-        quantity = Decimal(str(line.get("quantity", "1")))
+        # Quantities are kept to two places, like hours of 1.25 or 0.75.
+        quantity = _money(line.get("quantity", "1"), f"{prefix}.quantity")
         unit_price = _money(line.get("unit_price"), f"{prefix}.unit_price")
         if quantity <= 0 or unit_price < 0:
             raise ValidationFailed(
