@@ -107,9 +107,9 @@ def bas_report(start: date, end: date, basis: str | None = None) -> BasReport:
         _accrued_invoices(collect, start, end)
         _accrued_bills(collect, start, end)
         _bad_debts(collect, start, end)
+        _adjustment_notes(collect, start, end)
     else:
         _cash_documents(collect, start, end)
-    _adjustment_notes(collect, start, end)
     _journal_lines(collect, start, end, basis)
 
     exact: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -216,31 +216,49 @@ def _bad_debts(collect, start, end) -> None:
 
 def _cash_documents(collect, start, end) -> None:
     paid = _paid_early(start, end)
-    for invoice in _issued_invoices().filter(paid).distinct():
-        _attribute(collect, invoice, invoice.reference_number, "1A", start, end)
+    invoices = _issued_invoices().prefetch_related("adjustment_notes__lines")
+    for invoice in invoices.filter(paid).distinct():
+        credits = list(invoice.adjustment_notes.all())
+        _attribute(
+            collect, invoice, invoice.reference_number, "1A", start, end, credits
+        )
     bills = Bill.objects.prefetch_related("lines", _allocations()).filter(paid)
     for bill in bills.distinct():
         _attribute(collect, bill, str(bill), "1B", start, end)
 
 
-def _attribute(collect, document, reference, gst_label, start, end) -> None:
+def _attribute(collect, document, reference, gst_label, start, end, credits=()):
+    """Count the part of `document` its payments in the period settle.
+
+    Credits reduce what is owed rather than counting on their own: on the cash
+    basis a sale is reported as it is paid, and what was credited is never paid.
+    """
     allocations = list(document.allocations.all())
     amounts = [a.amount for a in allocations]
+    in_period = [start <= a.payment.date <= end for a in allocations]
     # Payments are measured against what is owed to the other party; for a bill
     # with withholding that is its total less the amount withheld.
     owed = getattr(document, "payable", document.total)
-    in_period = [start <= a.payment.date <= end for a in allocations]
+    owed -= sum((note.total for note in credits), ZERO)
 
+    by_label: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in document.lines.all():
-        shares = gst.attribute_cash(line.gross, owed, amounts)
+        for label in gst.tax_code(line.tax_code).labels:
+            by_label[label] += line.gross
+    for note in credits:
+        for line in note.lines.all():
+            for label in gst.tax_code(line.tax_code).labels:
+                by_label[label] -= line.gross
+    by_label[gst_label] = document.gst_total - sum(
+        (note.gst_total for note in credits), ZERO
+    )
+
+    for label, total in by_label.items():
+        shares = gst.attribute_cash(total, owed, amounts)
         share = sum(
             (s for s, keep in zip(shares, in_period, strict=True) if keep), ZERO
         )
-        collect.supply(document, reference, line, share)
-
-    shares = gst.attribute_cash(document.gst_total, owed, amounts)
-    share = sum((s for s, keep in zip(shares, in_period, strict=True) if keep), ZERO)
-    collect.add(gst_label, share, document, reference)
+        collect.add(label, share, document, reference)
 
 
 def _adjustment_notes(collect, start, end) -> None:
@@ -267,7 +285,8 @@ def _journal_lines(collect, start, end, basis) -> None:
     lines = JournalLine.objects.filter(wanted, entry__date__range=(start, end))
     if basis == Basis.CASH:
         # On the cash basis the GST of invoices and bills counts as they are paid
-        # (see _attribute), and an unpaid debt written off never counted at all.
+        # (see _attribute, which also nets off credits), and an unpaid debt written
+        # off never counted at all.
         lines = lines.exclude(
             Q(bas_label__in=["1A", "1B"]) & Q(entry__kind__in=_ACCRUED_KINDS)
         )
@@ -291,6 +310,7 @@ def _journal_lines(collect, start, end, basis) -> None:
 
 _ACCRUED_KINDS = [
     EntryKind.INVOICE,
+    EntryKind.ADJUSTMENT,
     EntryKind.BILL,
     EntryKind.WRITE_OFF,
     EntryKind.RECOVERY,

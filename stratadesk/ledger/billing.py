@@ -54,7 +54,8 @@ def record_unbilled_charges(svr) -> list[UnbilledCharge]:
             "client has no billing agreement", extra={"client_id": client.pk}
         )
 
-    day = timezone.localdate(svr.decided_at) if svr.decided_at else clock.now().date()
+    decided = svr.decided_at or clock.now()
+    day = timezone.localdate(decided)
     reference = content.get("ticket", "")
     charges = [
         *_time_charges(content, agreement, reference),

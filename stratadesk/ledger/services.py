@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from stratadesk.core import audit, clock
 from stratadesk.core.abn import normalise_abn
@@ -280,7 +281,9 @@ def issue_invoice(actor, invoice, *, issue_date: date | None = None) -> Invoice:
     """Number, total and post a draft invoice; from here on it never changes."""
     require_ledger(actor)
     locked = _locked_draft(invoice)
-    day = issue_date or locked.issue_date or clock.now().date()
+    # Today in the MSP's own time zone: just after midnight in Sydney is still
+    # yesterday in UTC.
+    day = issue_date or locked.issue_date or timezone.localdate(clock.now())
     refuse_lodged(day, "an invoice")
 
     lines = list(locked.lines.select_related("account"))
@@ -346,6 +349,7 @@ def issue_invoice(actor, invoice, *, issue_date: date | None = None) -> Invoice:
 
 
 def _settle_status(invoice: Invoice) -> str:
+    # A balance below zero is a refund owed after a credit; the invoice is settled.
     if invoice.balance > ZERO:
         return (
             InvoiceStatus.PARTLY_PAID
@@ -396,10 +400,12 @@ def issue_adjustment_note(actor, invoice, *, day: date, reason: str, lines):
     cleaned = _clean_lines(lines, gst.SALE_CODES, Account.for_role(SystemAccount.SALES))
     made = [AdjustmentLine(**line) for line in cleaned]
     totals = _work_out(made, locked.rounding, registered=locked.tax_invoice)
-    if totals.gross <= ZERO or totals.gross > locked.balance:
+    # A paid invoice may be credited too: the client is then owed a refund.
+    creditable = locked.total - locked.amount_credited - locked.amount_written_off
+    if totals.gross <= ZERO or totals.gross > creditable:
         raise ValidationFailed(
-            f"The credit must be more than zero and at most the {locked.balance} "
-            f"still owing on {locked.reference_number}.",
+            f"The credit must be more than zero and at most the {creditable} "
+            f"not yet credited or written off on {locked.reference_number}.",
             code="credit_too_large",
         )
 

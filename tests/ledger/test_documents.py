@@ -352,3 +352,25 @@ def test_corrections_land_in_the_open_period(books, lodged):
 def test_an_overlapping_period_cannot_be_lodged_twice(books, lodged):
     with pytest.raises(Conflict):
         services.lodge_period(books.alex, start=date(2025, 9, 1), end=date(2025, 9, 30))
+
+
+def test_on_the_cash_basis_a_credit_reduces_what_payments_collect(books):
+    invoice = books.invoice((1000, "GST"), day=date(2025, 6, 20))
+    _credit(books, invoice, 100, date(2025, 6, 25))
+    books.pay(invoice, 990, date(2025, 7, 10))
+
+    june = bas.bas_report(date(2025, 4, 1), date(2025, 6, 30), "cash").labels
+    september = bas.bas_report(date(2025, 7, 1), date(2025, 9, 30), "cash").labels
+
+    assert (june["G1"], june["1A"], june["G18"]) == (0, 0, 0)
+    assert (september["G1"], september["1A"]) == (990, 90)
+    assert Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.PAID
+
+
+def test_a_paid_invoice_may_still_be_credited(books):
+    invoice = books.invoice((100, "GST"))
+    books.pay(invoice, 110, date(2025, 7, 20))
+
+    _credit(books, invoice, 10, date(2025, 7, 25))
+
+    assert Invoice.objects.get(pk=invoice.pk).balance == D("-11.00")
