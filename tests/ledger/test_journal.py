@@ -19,6 +19,7 @@ from stratadesk.ledger.models import (
     JournalLine,
     LodgedPeriod,
 )
+from stratadesk.ledger.selectors import unbalanced_entries
 from tests.fixtures import World, actor
 
 D = Decimal
@@ -26,7 +27,9 @@ DAY = date(2025, 7, 10)
 
 
 def _all_entries_balance() -> bool:
-    return all(entry.is_balanced() for entry in JournalEntry.objects.all())
+    return not unbalanced_entries() and all(
+        entry.is_balanced() for entry in JournalEntry.objects.all()
+    )
 
 
 def test_an_unbalanced_manual_journal_is_refused(books):
@@ -203,6 +206,13 @@ def test_postgres_refuses_changing_a_posted_line(books):
             memo="rewritten"
         )
     )
+
+
+def test_the_balance_check_finds_an_entry_written_around_the_services(books):
+    entry = JournalEntry.objects.create(number=999, date=DAY, kind="manual", memo="Raw")
+    JournalLine.objects.create(entry=entry, account=books.account("1-1000"), debit=5)
+
+    assert list(unbalanced_entries()) == [entry]
 
 
 @postgres
