@@ -547,7 +547,9 @@ def record_bill(
         source=bill,
         day=day,
         kind=EntryKind.BILL,
-        memo=f"Bill {supplier_reference or ''} from {supplier}".replace("  ", " "),
+        memo=" ".join(
+            filter(None, ["Bill", supplier_reference, "from", str(supplier)])
+        ),
         legs=[
             *(
                 debit(
