@@ -12,6 +12,6 @@ report; selectors.py the scoped reads. Known limits, each with what lifts it:
   concession to 28 February is not applied until the brief says so.
 - On the cash basis a credit issued after part-payment re-weights the invoice's
   later payments; earlier, lodged periods keep the figures they were lodged with.
-- Bills are posted as recorded (no draft); a wrong bill is corrected by a manual
-  journal until supplier adjustment notes exist.
+- Bills are posted as recorded (no draft), and a wrong bill's GST cannot yet be
+  corrected: manual journals carry no GST. Supplier adjustment notes lift this.
 """
