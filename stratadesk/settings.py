@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "stratadesk.tickets",
     "stratadesk.sla",
     "stratadesk.svr",
+    "stratadesk.ledger",
     "stratadesk.notifications",
     "stratadesk.inbound",
     "stratadesk.api",

@@ -1,0 +1,168 @@
+"""From the service desk to invoices: approved work becomes unbilled charges, and
+Accounts builds a client's draft invoice for a period from them and its monthly fee.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from stratadesk.core import audit, clock
+from stratadesk.core.errors import Conflict, ValidationFailed
+from stratadesk.ledger import gst
+from stratadesk.ledger.models import BillingAgreement, UnbilledCharge
+from stratadesk.ledger.posting import require_ledger
+from stratadesk.ledger.services import create_invoice
+
+logger = logging.getLogger(__name__)
+
+APPROVED = {"approved", "auto_approved"}
+WORK_TYPE_LABELS = {
+    "business_hours": "Labour, business hours",
+    "after_hours": "Labour, after hours",
+    "travel": "Travel",
+}
+
+
+@transaction.atomic
+def record_unbilled_charges(svr) -> list[UnbilledCharge]:
+    """Turn an approved SVR's frozen content into the client's unbilled charges.
+
+    Billable minutes are charged per work type at the client's rates; billable
+    materials at the price logged (ex GST). Calling it again for the same SVR
+    changes nothing, so the approval hook may safely be retried.
+    """
+    if svr.status not in APPROVED:
+        raise Conflict("Only an approved SVR is billed.", code="svr_not_approved")
+    existing = list(UnbilledCharge.objects.filter(svr=svr))
+    if existing:
+        return existing
+
+    content = svr.content
+    if content.get("not_billable"):
+        return []
+    client = svr.ticket.client
+    agreement = BillingAgreement.objects.filter(client=client).first()
+    if agreement is None:
+        # Charges are still recorded, at no rate, so the draft invoice shows them
+        # for Accounts to price rather than the work silently going unbilled.
+        agreement = BillingAgreement(client=client)
+        logger.warning(
+            "client has no billing agreement", extra={"client_id": client.pk}
+        )
+
+    decided = svr.decided_at or clock.now()
+    day = timezone.localdate(decided)
+    reference = content.get("ticket", "")
+    charges = [
+        *_time_charges(content, agreement, reference),
+        *_material_charges(content, reference),
+    ]
+    for charge in charges:
+        charge.client = client
+        charge.svr = svr
+        charge.date = day
+    UnbilledCharge.objects.bulk_create(charges)
+    logger.info(
+        "unbilled charges recorded", extra={"svr_id": svr.pk, "charges": len(charges)}
+    )
+    return charges
+
+
+def _time_charges(content, agreement, reference):
+    minutes = defaultdict(int)
+    for entry in content.get("time_entries", []):
+        if entry.get("billable"):
+            minutes[entry.get("work_type", "business_hours")] += int(entry["minutes"])
+    return [
+        UnbilledCharge(
+            description=f"{WORK_TYPE_LABELS.get(kind, kind)}, {reference} (hours)",
+            quantity=gst.cents(Decimal(total) / 60),
+            unit_price=agreement.rate_for(kind),
+        )
+        for kind, total in sorted(minutes.items())
+    ]
+
+
+def _material_charges(content, reference):
+    return [
+        UnbilledCharge(
+            description=f"{item['item']}, {reference}"[:300],
+            quantity=Decimal(item["quantity"]),
+            unit_price=Decimal(item["unit_price"]),
+        )
+        for item in content.get("materials", [])
+        if item.get("billable")
+    ]
+
+
+def _months(start: date, end: date) -> list[date]:
+    """The first day of every month that `start`..`end` touches."""
+    months = []
+    day = start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        # Any day of the next month, then its first.
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+@transaction.atomic
+def build_invoice(actor, client, start: date, end: date, *, issue_date=None):
+    """A draft invoice of `client`'s unbilled charges up to `end`, plus the monthly
+    fee of each month of `start`..`end`; Accounts reviews it and issues it."""
+    require_ledger(actor)
+    charges = list(
+        UnbilledCharge.objects.select_for_update()
+        .filter(client=client, invoice_line__isnull=True, date__lte=end)
+        .order_by("date", "id")
+    )
+    agreement = BillingAgreement.objects.filter(client=client).first()
+    fee = agreement.monthly_fee if agreement else Decimal("0")
+
+    lines = [
+        {
+            "description": f"{agreement.monthly_fee_description}, {month:%B %Y}",
+            "quantity": 1,
+            "unit_price": fee,
+            "tax_code": gst.TaxCode.GST,
+        }
+        for month in (_months(start, end) if fee > 0 else [])
+    ]
+    lines += [
+        {
+            "description": charge.description,
+            "quantity": charge.quantity,
+            "unit_price": charge.unit_price,
+            "tax_code": charge.tax_code,
+        }
+        for charge in charges
+    ]
+    if not lines:
+        raise ValidationFailed(
+            f"{client} has nothing to invoice for this period.", code="nothing_to_bill"
+        )
+
+    invoice = create_invoice(
+        actor,
+        client=client,
+        lines=lines,
+        issue_date=issue_date,
+        period_start=start,
+        period_end=end,
+    )
+    made = list(invoice.lines.order_by("position"))[len(lines) - len(charges) :]
+    for charge, line in zip(charges, made, strict=True):
+        charge.invoice_line = line
+    UnbilledCharge.objects.bulk_update(charges, ["invoice_line"])
+    audit.record(
+        actor,
+        "invoice.built",
+        invoice,
+        client=client,
+        data={"charges": len(charges), "start": str(start), "end": str(end)},
+    )
+    return invoice

@@ -1,0 +1,998 @@
+"""Every change to the ledger goes through a function here.
+
+Each one checks permission, validates, writes the document, posts its journal entry
+and appends an audit event, all in one transaction. Issued invoices, posted entries
+and anything dated inside a lodged BAS period are refused.
+"""
+
+import logging
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from stratadesk.core import audit, clock
+from stratadesk.core.abn import normalise_abn
+from stratadesk.core.errors import Conflict, NotFound, ValidationFailed
+from stratadesk.core.models import BusinessProfile
+from stratadesk.core.sequences import take_next
+from stratadesk.ledger import gst
+from stratadesk.ledger.models import (
+    Account,
+    AdjustmentLine,
+    AdjustmentNote,
+    Allocation,
+    BadDebt,
+    BadDebtKind,
+    Basis,
+    Bill,
+    BillingAgreement,
+    BillLine,
+    BillStatus,
+    EntryKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    JournalEntry,
+    LedgerSettings,
+    LodgedPeriod,
+    Payment,
+    PaymentDirection,
+    Supplier,
+    SystemAccount,
+)
+from stratadesk.ledger.posting import (
+    Leg,
+    credit,
+    debit,
+    post_entry,
+    refuse_lodged,
+    require_ledger,
+    reversal_legs,
+)
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0.00")
+DEFAULT_PAYMENT_TERMS_DAYS = 14
+
+# Labels a manual journal line may carry; GST labels come only from documents.
+MANUAL_BAS_LABELS = {"", "W1", "W2", "W3"}
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationFailed(
+            f"{field} must be an amount.", fields={field: ["Not an amount."]}
+        ) from None
+    if not amount.is_finite() or amount != gst.cents(amount):
+        raise ValidationFailed(
+            f"{field} must be in whole cents.", fields={field: ["Whole cents only."]}
+        )
+    return amount
+
+
+def _gst_registered() -> bool:
+    profile = BusinessProfile.current()
+    return profile.gst_registered if profile is not None else True
+
+
+# Document lines -------------------------------------------------------------------
+
+
+def _clean_lines(lines, allowed_codes, default_account) -> list[dict]:
+    """Validate document lines given as dicts; returns them with defaults filled."""
+    if not lines:
+        raise ValidationFailed("A document needs at least one line.", code="no_lines")
+
+    cleaned = []
+    for index, line in enumerate(lines):
+        prefix = f"lines[{index}]"
+        description = (line.get("description") or "").strip()
+        if not description:
+            raise ValidationFailed(
+                "Every line needs a description.",
+                fields={f"{prefix}.description": ["Required."]},
+            )
+        # Quantities are kept to two places, like hours of 1.25 or 0.75.
+        quantity = _money(line.get("quantity", "1"), f"{prefix}.quantity")
+        unit_price = _money(line.get("unit_price"), f"{prefix}.unit_price")
+        if quantity <= 0 or unit_price < 0:
+            raise ValidationFailed(
+                "Quantities are positive and prices are not negative.",
+                fields={prefix: ["Check the quantity and price."]},
+            )
+        code = line.get("tax_code") or ""
+        if code not in allowed_codes:
+            raise ValidationFailed(
+                f"Tax code {code!r} does not apply here.",
+                fields={f"{prefix}.tax_code": [f"One of {sorted(allowed_codes)}."]},
+            )
+        cleaned.append(
+            {
+                "position": index,
+                "description": description[:300],
+                "quantity": quantity,
+                "unit_price": unit_price,
+                "tax_code": code,
+                "prices_include_gst": bool(line.get("prices_include_gst", False)),
+                "account": line.get("account") or default_account,
+            }
+        )
+    return cleaned
+
+
+def _work_out(lines, rule: str, *, registered: bool = True) -> gst.InvoiceTotals:
+    """Fill each line's net and GST under `rule`; returns the document totals."""
+    totals = gst.invoice_totals(
+        [
+            gst.LineInput(line.amount, line.tax_code, line.prices_include_gst)
+            for line in lines
+        ],
+        rule,
+        registered=registered,
+    )
+    for line, worked in zip(lines, totals.lines, strict=True):
+        line.net = worked.net
+        line.gst = worked.gst
+    return totals
+
+
+# Sales invoices -------------------------------------------------------------------
+
+
+def _locked_draft(invoice) -> Invoice:
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if not locked.is_draft:
+        raise Conflict(
+            f"{locked.reference_number} is issued and cannot change; "
+            "raise an adjustment note to correct it.",
+            code="invoice_issued",
+        )
+    refuse_lodged(locked.issue_date, "an invoice")
+    return locked
+
+
+@transaction.atomic
+def create_invoice(
+    actor,
+    *,
+    client,
+    lines=(),
+    issue_date: date | None = None,
+    reference: str = "",
+    notes: str = "",
+    period_start: date | None = None,
+    period_end: date | None = None,
+) -> Invoice:
+    """A draft invoice for `client`; `lines` are dicts as add_invoice_line takes."""
+    require_ledger(actor)
+    refuse_lodged(issue_date, "an invoice")
+
+    settings = LedgerSettings.current()
+    invoice = Invoice.objects.create(
+        client=client,
+        series=settings.invoice_series,
+        issue_date=issue_date,
+        reference=reference[:100],
+        notes=notes,
+        rounding=settings.rounding,
+        period_start=period_start,
+        period_end=period_end,
+    )
+    if lines:
+        _add_lines(invoice, lines)
+    audit.record(
+        actor, "invoice.created", invoice, client=client, data={"lines": len(lines)}
+    )
+    return invoice
+
+
+def _add_lines(invoice, lines) -> list[InvoiceLine]:
+    sales = Account.for_role(SystemAccount.SALES)
+    start = invoice.lines.count()
+    made = [
+        InvoiceLine(invoice=invoice, **{**line, "position": start + line["position"]})
+        for line in _clean_lines(lines, gst.SALE_CODES, sales)
+    ]
+    _work_out([*invoice.lines.all(), *made], invoice.rounding)
+    return InvoiceLine.objects.bulk_create(made)
+
+
+@transaction.atomic
+def add_invoice_line(actor, invoice, **line) -> InvoiceLine:
+    """Add one line (description, quantity, unit_price, tax_code, prices_include_gst,
+    account) to a draft invoice."""
+    require_ledger(actor)
+    locked = _locked_draft(invoice)
+    (made,) = _add_lines(locked, [line])
+    audit.record(
+        actor,
+        "invoice.line_added",
+        locked,
+        client=locked.client,
+        data={"description": made.description, "tax_code": made.tax_code},
+    )
+    return made
+
+
+@transaction.atomic
+def remove_invoice_line(actor, line: InvoiceLine) -> None:
+    require_ledger(actor)
+    locked = _locked_draft(line.invoice)
+    line.delete()
+    audit.record(
+        actor,
+        "invoice.line_removed",
+        locked,
+        client=locked.client,
+        data={"description": line.description},
+    )
+
+
+@transaction.atomic
+def update_draft_invoice(actor, invoice, **fields) -> Invoice:
+    """Change a draft's issue date, reference, notes or billing period."""
+    require_ledger(actor)
+    locked = _locked_draft(invoice)
+
+    allowed = {"issue_date", "reference", "notes", "period_start", "period_end"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationFailed(
+            f"These cannot be changed: {', '.join(sorted(unknown))}."
+        )
+    refuse_lodged(fields.get("issue_date"), "an invoice")
+
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(fields))
+    audit.record(
+        actor,
+        "invoice.updated",
+        locked,
+        client=locked.client,
+        data={name: str(value) for name, value in fields.items()},
+    )
+    return locked
+
+
+@transaction.atomic
+def delete_draft_invoice(actor, invoice) -> None:
+    """A draft never numbered may be thrown away; an issued invoice never."""
+    require_ledger(actor)
+    locked = _locked_draft(invoice)
+    locked.lines.all().delete()
+    audit.record(actor, "invoice.deleted", locked, client=locked.client)
+    locked.delete()
+
+
+def payment_terms_days(client) -> int:
+    agreement = BillingAgreement.objects.filter(client=client).first()
+    return agreement.payment_terms_days if agreement else DEFAULT_PAYMENT_TERMS_DAYS
+
+
+@transaction.atomic
+def issue_invoice(actor, invoice, *, issue_date: date | None = None) -> Invoice:
+    """Number, total and post a draft invoice; from here on it never changes."""
+    require_ledger(actor)
+    locked = _locked_draft(invoice)
+    # Today in the MSP's own time zone: just after midnight in Sydney is still
+    # yesterday in UTC.
+    day = issue_date or locked.issue_date or timezone.localdate(clock.now())
+    refuse_lodged(day, "an invoice")
+
+    lines = list(locked.lines.select_related("account"))
+    if not lines:
+        raise ValidationFailed("An invoice needs at least one line.", code="no_lines")
+    registered = _gst_registered()
+    totals = _work_out(lines, locked.rounding, registered=registered)
+    if totals.gross <= ZERO:
+        raise ValidationFailed("An invoice's total must be more than zero.")
+    InvoiceLine.objects.bulk_update(lines, ["net", "gst"])
+
+    # The counter row is locked until this transaction ends, so numbers are gapless:
+    # a refused issue below rolls its number back.
+    locked.number = take_next(f"invoice:{locked.series}")
+    locked.issue_date = day
+    locked.due_date = day + timedelta(days=payment_terms_days(locked.client))
+    locked.tax_invoice = registered
+    locked.net_total = totals.net
+    locked.gst_total = totals.gst
+    locked.total = totals.gross
+    locked.status = InvoiceStatus.ISSUED
+    locked.issued_at = clock.now()
+
+    locked.journal_entry = post_entry(
+        actor,
+        day=day,
+        kind=EntryKind.INVOICE,
+        memo=f"Invoice {locked.reference_number} to {locked.client}",
+        source=locked,
+        legs=[
+            debit(Account.for_role(SystemAccount.DEBTORS), totals.gross),
+            *(
+                credit(
+                    line.account,
+                    line.net,
+                    description=line.description,
+                    tax_code=line.tax_code,
+                )
+                for line in lines
+            ),
+            credit(
+                Account.for_role(SystemAccount.GST_COLLECTED),
+                totals.gst,
+                tax_code=gst.TaxCode.GST,
+                bas_label="1A",
+            ),
+        ],
+    )
+    locked.save()
+
+    audit.record(
+        actor,
+        "invoice.issued",
+        locked,
+        client=locked.client,
+        data={"total": str(locked.total), "gst": str(locked.gst_total)},
+    )
+    logger.info(
+        "invoice issued",
+        extra={"invoice_id": locked.pk, "number": locked.reference_number},
+    )
+    return locked
+
+
+def _settle_status(invoice: Invoice) -> str:
+    # A balance below zero is a refund owed after a credit; the invoice is settled.
+    if invoice.balance > ZERO:
+        return (
+            InvoiceStatus.PARTLY_PAID
+            if invoice.amount_paid > ZERO
+            else InvoiceStatus.ISSUED
+        )
+    if invoice.amount_written_off > ZERO:
+        return InvoiceStatus.WRITTEN_OFF
+    return InvoiceStatus.PAID
+
+
+def _locked_issued(invoice) -> Invoice:
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if locked.is_draft:
+        raise Conflict(
+            "A draft invoice has nothing to pay, credit or write off; issue it first.",
+            code="invoice_draft",
+        )
+    return locked
+
+
+def _save_settlement(invoice: Invoice, *fields: str) -> None:
+    invoice.status = _settle_status(invoice)
+    invoice.save(update_fields=[*fields, "status"])
+
+
+# Adjustment notes -----------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_adjustment_note(actor, invoice, *, day: date, reason: str, lines):
+    """Credit part of an issued invoice, stating the reason.
+
+    A note in the invoice's own BAS period reduces the sale; one in a later period is
+    a decreasing adjustment (G18 and 1B).
+    """
+    require_ledger(actor)
+    locked = _locked_issued(invoice)
+    refuse_lodged(day, "an adjustment note")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "An adjustment note states its reason.", fields={"reason": ["Required."]}
+        )
+    if day < locked.issue_date:
+        raise ValidationFailed("An adjustment note cannot predate its invoice.")
+
+    cleaned = _clean_lines(lines, gst.SALE_CODES, Account.for_role(SystemAccount.SALES))
+    made = [AdjustmentLine(**line) for line in cleaned]
+    totals = _work_out(made, locked.rounding, registered=locked.tax_invoice)
+    # A paid invoice may be credited too: the client is then owed a refund.
+    creditable = locked.total - locked.amount_credited - locked.amount_written_off
+    if totals.gross <= ZERO or totals.gross > creditable:
+        raise ValidationFailed(
+            f"The credit must be more than zero and at most the {creditable} "
+            f"not yet credited or written off on {locked.reference_number}.",
+            code="credit_too_large",
+        )
+
+    frequency = LedgerSettings.current().bas_frequency
+    earlier = gst.period_containing(locked.issue_date, frequency) != (
+        gst.period_containing(day, frequency)
+    )
+    note = AdjustmentNote(
+        invoice=locked,
+        number=take_next("adjustment_note"),
+        date=day,
+        reason=reason[:300],
+        adjusts_earlier_period=earlier,
+        net_total=totals.net,
+        gst_total=totals.gst,
+        total=totals.gross,
+    )
+    note.save()
+    note.journal_entry = post_entry(
+        actor,
+        source=note,
+        day=day,
+        kind=EntryKind.ADJUSTMENT,
+        memo=f"Adjustment note {note.reference_number} for {locked.reference_number}",
+        legs=[
+            *(
+                debit(
+                    line.account,
+                    line.net,
+                    description=line.description,
+                    tax_code=line.tax_code,
+                )
+                for line in made
+            ),
+            # Debiting GST collected: at 1A it reduces this period's GST on sales; at
+            # 1B it is an adjustment claimed back for an earlier period's sale.
+            debit(
+                Account.for_role(SystemAccount.GST_COLLECTED),
+                totals.gst,
+                tax_code=gst.TaxCode.GST,
+                bas_label="1B" if earlier else "1A",
+            ),
+            credit(Account.for_role(SystemAccount.DEBTORS), totals.gross),
+        ],
+    )
+    note.save(update_fields=["journal_entry"])
+    for line in made:
+        line.note = note
+    AdjustmentLine.objects.bulk_create(made)
+
+    locked.amount_credited += totals.gross
+    _save_settlement(locked, "amount_credited")
+    audit.record(
+        actor,
+        "adjustment_note.issued",
+        note,
+        client=locked.client,
+        reason=reason,
+        data={"invoice": locked.reference_number, "total": str(totals.gross)},
+    )
+    return note
+
+
+# Suppliers and bills --------------------------------------------------------------
+
+
+def _abn_or_fail(value: str) -> str:
+    if not (value or "").strip():
+        return ""
+    try:
+        return normalise_abn(value)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "The ABN is not valid.", fields={"abn": list(exc.messages)}
+        ) from None
+
+
+@transaction.atomic
+def create_supplier(
+    actor, *, name: str, abn: str = "", gst_registered: bool = True, **extra
+) -> Supplier:
+    """A supplier; an ABN typed with spaces or hyphens is stored as 11 digits."""
+    require_ledger(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(
+            "A supplier needs a name.", fields={"name": ["Required."]}
+        )
+
+    supplier = Supplier.objects.create(
+        name=name[:200], abn=_abn_or_fail(abn), gst_registered=gst_registered, **extra
+    )
+    audit.record(actor, "supplier.created", supplier, data={"abn": supplier.abn})
+    return supplier
+
+
+@transaction.atomic
+def record_bill(
+    actor,
+    *,
+    supplier: Supplier,
+    day: date,
+    lines,
+    supplier_reference: str = "",
+    due_date: date | None = None,
+) -> Bill:
+    """Record and post a supplier's bill.
+
+    A supplier who quoted no ABN has 47% of the bill withheld and owed to the ATO
+    (label W4) instead of to them.
+    """
+    require_ledger(actor)
+    refuse_lodged(day, "a bill")
+
+    allowed = set(gst.PURCHASE_CODES)
+    if not supplier.gst_registered:
+        # No GST credit without a registered supplier's tax invoice.
+        allowed -= {c for c in allowed if gst.tax_code(c).carries_gst}
+    default = supplier.default_account or Account.for_role(SystemAccount.PURCHASES)
+    made = [BillLine(**line) for line in _clean_lines(lines, allowed, default)]
+    totals = _work_out(made, gst.Rounding.PER_LINE)
+    if totals.gross <= ZERO:
+        raise ValidationFailed("A bill's total must be more than zero.")
+    withheld = gst.no_abn_withholding(totals.gross) if not supplier.abn else ZERO
+
+    bill = Bill(
+        supplier=supplier,
+        supplier_reference=supplier_reference[:100],
+        date=day,
+        due_date=due_date,
+        net_total=totals.net,
+        gst_total=totals.gst,
+        total=totals.gross,
+        withheld=withheld,
+    )
+    bill.save()
+    bill.journal_entry = post_entry(
+        actor,
+        source=bill,
+        day=day,
+        kind=EntryKind.BILL,
+        memo=" ".join(
+            filter(None, ["Bill", supplier_reference, "from", str(supplier)])
+        ),
+        legs=[
+            *(
+                debit(
+                    line.account,
+                    line.net,
+                    description=line.description,
+                    tax_code=line.tax_code,
+                )
+                for line in made
+            ),
+            debit(
+                Account.for_role(SystemAccount.GST_PAID),
+                totals.gst,
+                tax_code=gst.TaxCode.NCG,
+                bas_label="1B",
+            ),
+            credit(Account.for_role(SystemAccount.CREDITORS), totals.gross - withheld),
+            credit(
+                Account.for_role(SystemAccount.PAYG_WITHHOLDING),
+                withheld,
+                description="Withheld: supplier quoted no ABN",
+                bas_label="W4",
+            ),
+        ],
+    )
+    bill.save(update_fields=["journal_entry"])
+    for line in made:
+        line.bill = bill
+    BillLine.objects.bulk_create(made)
+
+    audit.record(
+        actor,
+        "bill.recorded",
+        bill,
+        data={"supplier": supplier.pk, "total": str(bill.total)},
+    )
+    return bill
+
+
+# Payments -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def receive_payment(
+    actor, *, client, day: date, amount, allocations, reference: str = ""
+) -> Payment:
+    """Money in from `client`, allocated to its invoices as [(invoice, amount), ...]."""
+    require_ledger(actor)
+    refuse_lodged(day, "a payment")
+    amount = _money(amount, "amount")
+    invoices = _allocate(amount, allocations, client=client)
+
+    payment = Payment(
+        direction=PaymentDirection.RECEIVED,
+        date=day,
+        amount=amount,
+        client=client,
+        reference=reference[:100],
+    )
+    payment.save()
+    payment.journal_entry = post_entry(
+        actor,
+        source=payment,
+        day=day,
+        kind=EntryKind.PAYMENT_RECEIVED,
+        memo=f"Payment from {client} {reference}".strip(),
+        legs=[
+            debit(Account.for_role(SystemAccount.BANK), amount),
+            credit(Account.for_role(SystemAccount.DEBTORS), amount),
+        ],
+    )
+    payment.save(update_fields=["journal_entry"])
+
+    for invoice, share in invoices:
+        Allocation.objects.create(payment=payment, invoice=invoice, amount=share)
+        invoice.amount_paid += share
+        _save_settlement(invoice, "amount_paid")
+    audit.record(
+        actor,
+        "payment.received",
+        payment,
+        client=client,
+        data={
+            "amount": str(amount),
+            "invoices": [invoice.reference_number for invoice, _ in invoices],
+        },
+    )
+    return payment
+
+
+def _allocate(amount: Decimal, allocations, *, client=None, supplier=None):
+    """Lock and check each document an amount is allocated to."""
+    if amount <= ZERO:
+        raise ValidationFailed("A payment is more than zero.")
+    if not allocations:
+        raise ValidationFailed(
+            "Allocate the payment to at least one document.", code="no_allocation"
+        )
+
+    checked = []
+    for document, share in allocations:
+        share = _money(share, "allocation")
+        if supplier is None:
+            locked = _locked_issued(document)
+            if locked.client_id != client.pk:
+                raise ValidationFailed(f"{locked} is not {client}'s invoice.")
+        else:
+            locked = Bill.objects.select_for_update().get(pk=document.pk)
+            if locked.supplier_id != supplier.pk:
+                raise ValidationFailed(f"{locked} is not from {supplier}.")
+        if share <= ZERO or share > locked.balance:
+            raise ValidationFailed(
+                f"{share} is more than the {locked.balance} owing on {locked}.",
+                code="overallocated",
+            )
+        checked.append((locked, share))
+
+    if sum((share for _, share in checked), ZERO) != amount:
+        raise ValidationFailed(
+            "The allocations must add up to the payment.", code="allocation_mismatch"
+        )
+    return checked
+
+
+@transaction.atomic
+def make_payment(
+    actor, *, supplier, day: date, amount, allocations, reference: str = ""
+) -> Payment:
+    """Money out to `supplier`, allocated to its bills as [(bill, amount), ...]."""
+    require_ledger(actor)
+    refuse_lodged(day, "a payment")
+    amount = _money(amount, "amount")
+    bills = _allocate(amount, allocations, supplier=supplier)
+
+    payment = Payment(
+        direction=PaymentDirection.MADE,
+        date=day,
+        amount=amount,
+        supplier=supplier,
+        reference=reference[:100],
+    )
+    payment.save()
+    payment.journal_entry = post_entry(
+        actor,
+        source=payment,
+        day=day,
+        kind=EntryKind.PAYMENT_MADE,
+        memo=f"Payment to {supplier} {reference}".strip(),
+        legs=[
+            debit(Account.for_role(SystemAccount.CREDITORS), amount),
+            credit(Account.for_role(SystemAccount.BANK), amount),
+        ],
+    )
+    payment.save(update_fields=["journal_entry"])
+
+    for bill, share in bills:
+        Allocation.objects.create(payment=payment, bill=bill, amount=share)
+        bill.amount_paid += share
+        bill.status = (
+            BillStatus.PAID if bill.balance == ZERO else BillStatus.PARTLY_PAID
+        )
+        bill.save(update_fields=["amount_paid", "status"])
+    audit.record(
+        actor,
+        "payment.made",
+        payment,
+        data={"amount": str(amount), "bills": [bill.pk for bill, _ in bills]},
+    )
+    return payment
+
+
+# Bad debts ------------------------------------------------------------------------
+
+
+def _gst_share(invoice: Invoice, amount: Decimal) -> Decimal:
+    """The GST in `amount` of the invoice: its proportion of the invoice's GST."""
+    if LedgerSettings.current().basis != Basis.ACCRUALS:
+        # On the cash basis unpaid GST was never reported, so there is none to adjust.
+        return ZERO
+    return gst.cents(invoice.gst_total * amount / invoice.total)
+
+
+@transaction.atomic
+def write_off_bad_debt(
+    actor, invoice, *, day: date, reason: str, amount=None
+) -> BadDebt:
+    """Write off what a client will not pay; its GST is a decreasing adjustment."""
+    require_ledger(actor)
+    locked = _locked_issued(invoice)
+    refuse_lodged(day, "a write-off")
+    amount = locked.balance if amount is None else _money(amount, "amount")
+    if amount <= ZERO or amount > locked.balance:
+        raise ValidationFailed(
+            f"At most the {locked.balance} owing may be written off.",
+            code="overallocated",
+        )
+
+    gst_part = _gst_share(locked, amount)
+    written = BadDebt(
+        invoice=locked,
+        kind=BadDebtKind.WRITE_OFF,
+        date=day,
+        amount=amount,
+        gst_adjustment=gst_part,
+        reason=(reason or "")[:300],
+    )
+    written.save()
+    written.journal_entry = post_entry(
+        actor,
+        source=written,
+        day=day,
+        kind=EntryKind.WRITE_OFF,
+        memo=f"Bad debt written off: {locked.reference_number}",
+        legs=[
+            debit(Account.for_role(SystemAccount.BAD_DEBTS), amount - gst_part),
+            debit(
+                Account.for_role(SystemAccount.GST_COLLECTED),
+                gst_part,
+                tax_code=gst.TaxCode.GST,
+                bas_label="1B",
+            ),
+            credit(Account.for_role(SystemAccount.DEBTORS), amount),
+        ],
+    )
+    written.save(update_fields=["journal_entry"])
+
+    locked.amount_written_off += amount
+    _save_settlement(locked, "amount_written_off")
+    audit.record(
+        actor,
+        "invoice.written_off",
+        locked,
+        client=locked.client,
+        reason=written.reason,
+        data={"amount": str(amount), "gst_adjustment": str(gst_part)},
+    )
+    return written
+
+
+@transaction.atomic
+def recover_bad_debt(actor, invoice, *, day: date, amount, reason: str = "") -> BadDebt:
+    """Money received for a debt written off: its GST is an increasing adjustment."""
+    require_ledger(actor)
+    locked = _locked_issued(invoice)
+    refuse_lodged(day, "a recovery")
+    amount = _money(amount, "amount")
+    recovered = sum(
+        (d.amount for d in locked.bad_debts.filter(kind=BadDebtKind.RECOVERY)), ZERO
+    )
+    if amount <= ZERO or amount > locked.amount_written_off - recovered:
+        raise ValidationFailed(
+            "Only an amount written off and not yet recovered may be recovered."
+        )
+
+    gst_part = _gst_share(locked, amount)
+    recovery = BadDebt(
+        invoice=locked,
+        kind=BadDebtKind.RECOVERY,
+        date=day,
+        amount=amount,
+        gst_adjustment=gst_part,
+        reason=(reason or "")[:300],
+    )
+    recovery.save()
+    recovery.journal_entry = post_entry(
+        actor,
+        source=recovery,
+        day=day,
+        kind=EntryKind.RECOVERY,
+        memo=f"Bad debt recovered: {locked.reference_number}",
+        legs=[
+            debit(Account.for_role(SystemAccount.BANK), amount),
+            credit(
+                Account.for_role(SystemAccount.BAD_DEBTS_RECOVERED), amount - gst_part
+            ),
+            credit(
+                Account.for_role(SystemAccount.GST_COLLECTED),
+                gst_part,
+                tax_code=gst.TaxCode.GST,
+                bas_label="1A",
+            ),
+        ],
+    )
+    recovery.save(update_fields=["journal_entry"])
+    audit.record(
+        actor,
+        "invoice.debt_recovered",
+        locked,
+        client=locked.client,
+        data={"amount": str(amount), "gst_adjustment": str(gst_part)},
+    )
+    return recovery
+
+
+# Manual journals ------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_manual_journal(actor, *, day: date, memo: str, lines) -> JournalEntry:
+    """A journal typed by Accounts: wages, bank interest, bank fees, adjustments.
+
+    Each line is a dict of account, debit or credit, description, tax_code and
+    bas_label. GST-bearing tax codes are refused: GST reaches the ledger only through
+    invoices and bills, which keep their documents for the BAS drill-down.
+    """
+    require_ledger(actor)
+    memo = (memo or "").strip()
+    if not memo:
+        raise ValidationFailed(
+            "A journal needs a memo.", fields={"memo": ["Required."]}
+        )
+
+    legs = []
+    for index, line in enumerate(lines):
+        code = line.get("tax_code", "")
+        if code and gst.tax_code(code).carries_gst:
+            raise ValidationFailed(
+                f"Tax code {code} carries GST; record an invoice or bill instead.",
+                fields={f"lines[{index}].tax_code": ["Not in a manual journal."]},
+            )
+        label = line.get("bas_label", "")
+        if label not in MANUAL_BAS_LABELS:
+            raise ValidationFailed(
+                f"BAS label {label!r} cannot be set by hand.",
+                fields={f"lines[{index}].bas_label": ["W1, W2 or W3 only."]},
+            )
+        legs.append(
+            Leg(
+                line["account"],
+                debit=_money(line.get("debit", ZERO), f"lines[{index}].debit"),
+                credit=_money(line.get("credit", ZERO), f"lines[{index}].credit"),
+                description=line.get("description", ""),
+                tax_code=code,
+                bas_label=label,
+            )
+        )
+
+    entry = post_entry(actor, day=day, kind=EntryKind.MANUAL, memo=memo, legs=legs)
+    audit.record(actor, "journal.posted", entry, data={"memo": memo})
+    return entry
+
+
+def post_wages(
+    actor, *, day: date, gross, withheld, memo: str = "Wages"
+) -> JournalEntry:
+    """A pay run: gross wages (W1), PAYG withheld from them (W2), the rest paid."""
+    gross = _money(gross, "gross")
+    withheld = _money(withheld, "withheld")
+    return post_manual_journal(
+        actor,
+        day=day,
+        memo=memo,
+        lines=[
+            {
+                "account": Account.for_role(SystemAccount.WAGES),
+                "debit": gross,
+                "tax_code": gst.TaxCode.NT,
+                "bas_label": "W1",
+            },
+            {
+                "account": Account.for_role(SystemAccount.PAYG_WITHHOLDING),
+                "credit": withheld,
+                "bas_label": "W2",
+            },
+            {
+                "account": Account.for_role(SystemAccount.BANK),
+                "credit": gross - withheld,
+            },
+        ],
+    )
+
+
+@transaction.atomic
+def reverse_entry(actor, entry: JournalEntry, *, day: date, reason: str):
+    """Undo a manual journal with a reversing entry; the original stays as posted.
+
+    Documents are corrected by their own documents (adjustment notes, write-offs),
+    which keep the BAS drill-down honest, so only manual journals reverse here.
+    """
+    require_ledger(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "Say why it is reversed.", fields={"reason": ["Required."]}
+        )
+    if entry.kind != EntryKind.MANUAL:
+        raise Conflict(
+            "Only manual journals are reversed; correct a document with its own "
+            "adjustment.",
+            code="not_reversible",
+        )
+    if JournalEntry.objects.filter(reverses=entry).exists():
+        raise Conflict(f"J{entry.number} is already reversed.", code="already_reversed")
+
+    reversal = post_entry(
+        actor,
+        day=day,
+        kind=EntryKind.REVERSAL,
+        memo=f"Reversal of J{entry.number}: {reason}",
+        legs=reversal_legs(entry),
+        reverses=entry,
+    )
+    audit.record(
+        actor, "journal.reversed", entry, reason=reason, data={"by": reversal.number}
+    )
+    return reversal
+
+
+# Lodgement ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lodge_period(actor, *, start: date, end: date, basis: str | None = None):
+    """Mark a BAS period lodged, keeping the report as lodged; it is locked after."""
+    from stratadesk.ledger import bas
+
+    require_ledger(actor)
+    if end < start:
+        raise ValidationFailed("A period ends on or after it starts.")
+    if LodgedPeriod.objects.filter(start__lte=end, end__gte=start).exists():
+        raise Conflict("Part of this period is already lodged.", code="period_lodged")
+
+    basis = basis or LedgerSettings.current().basis
+    report = bas.bas_report(start, end, basis)
+    period = LodgedPeriod.objects.create(
+        start=start,
+        end=end,
+        basis=basis,
+        report=bas.as_json(report),
+        lodged_by=actor.user,
+    )
+    audit.record(
+        actor,
+        "bas.lodged",
+        period,
+        data={"start": start.isoformat(), "end": end.isoformat(), "basis": basis},
+    )
+    logger.info("BAS period lodged", extra={"start": str(start), "end": str(end)})
+    return period
+
+
+def get_invoice(pk: int) -> Invoice:
+    invoice = Invoice.objects.filter(pk=pk).first()
+    if invoice is None:
+        raise NotFound(f"No invoice {pk}.")
+    return invoice
