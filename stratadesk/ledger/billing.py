@@ -19,7 +19,9 @@ from stratadesk.ledger.services import create_invoice
 
 logger = logging.getLogger(__name__)
 
-APPROVED = {"approved", "auto_approved"}
+# The lifecycle makes work billable when its SVR closes: approved by the client,
+# automatically, or by an Admin's override.
+APPROVED = {"approved", "auto_approved", "overridden"}
 WORK_TYPE_LABELS = {
     "business_hours": "Labour, business hours",
     "after_hours": "Labour, after hours",

@@ -9,6 +9,7 @@ from django.db.models import Max
 
 from stratadesk.core import clock
 from stratadesk.core.errors import Conflict, ValidationFailed
+from stratadesk.ledger import billing
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.models import WebhookEvent
 from stratadesk.notifications.services import queue_ticket_email
@@ -244,6 +245,10 @@ def decide(actor, ticket, status: str, *, typed_name="", reason="", ip=None, ua=
     svr.save()
     if status in _DECISION_EVENTS:
         _queue_webhook(_DECISION_EVENTS[status], svr)
+    if status != SvrStatus.REJECTED:
+        # Closing the SVR makes its billable work unbilled charges, in this same
+        # transaction, so approved work is never lost between desk and ledger.
+        billing.record_unbilled_charges(svr)
     # The engineer and whoever issued it hear of every decision, override included.
     staff = {ticket.assignee, svr.issued_by} - {None, actor.user}
     queue_ticket_email(

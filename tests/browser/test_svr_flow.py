@@ -94,7 +94,8 @@ def test_an_approver_approves_one_report_and_rejects_another(
     log_in(world.sam)
     page.goto(f"/console/tickets/{second.number}/")
     expect(page.locator(".ticket-head").get_by_text("In Progress")).to_be_visible()
-    expect(page.get_by_text("Tray 2 still jams on double-sided jobs.").first).to_be_visible()
+    reason = page.get_by_text("Tray 2 still jams on double-sided jobs.")
+    expect(reason.first).to_be_visible()
 
     # Another client's approver cannot open either report.
     page.get_by_role("button", name="Log out").click()

@@ -26,7 +26,24 @@ def agreement(books):
 @pytest.fixture
 def approved_svr(world):
     ticket = world.ticket_at("closed")
-    return ticket.svrs.get()
+    svr = ticket.svrs.get()
+    # The approval itself recorded them; these tests call the function afresh.
+    UnbilledCharge.objects.filter(svr=svr).delete()
+    return svr
+
+
+def test_approving_the_svr_records_its_charges(world, agreement):
+    ticket = world.ticket_at("closed")
+
+    [charge] = UnbilledCharge.objects.filter(svr__ticket=ticket)
+    assert (charge.quantity, charge.unit_price) == (D("0.75"), D("160.00"))
+
+
+def test_a_rejected_svr_records_no_charges(world, agreement):
+    ticket = world.ticket_at("svr_pending")
+    world.move(ticket, "reject_svr", world.hannah, reason="Still jams.")
+
+    assert not UnbilledCharge.objects.exists()
 
 
 def test_an_approved_svr_becomes_charges_at_the_clients_rates(agreement, approved_svr):
