@@ -25,6 +25,11 @@ urlpatterns = [
         name="attachment_download",
     ),
     path(
+        "tickets/<int:number>/attachments/<int:attachment_id>/evidence/",
+        views.attachment_evidence,
+        name="attachment_evidence",
+    ),
+    path(
         "tickets/<int:number>/svr/<int:version>/pdf/",
         views.svr_pdf,
         name="svr_pdf",

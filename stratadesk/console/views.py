@@ -115,6 +115,27 @@ def ticket_attachment(request, number):
 
 
 @staff_required
+@require_POST
+def attachment_evidence(request, number, attachment_id):
+    """Choose, or stop choosing, a file as evidence for the ticket's next SVR."""
+    ticket = _ticket(request, number)
+    attachment = selectors.visible_attachments(request.user, ticket).filter(
+        pk=attachment_id
+    )
+    found = attachment.first()
+    if found is None:
+        raise Http404("No such attachment.")
+    wanted = request.POST.get("evidence") == "1"
+    try:
+        services.set_evidence(_actor(request), ticket, found, wanted)
+    except DomainError as exc:
+        return _render_ticket(request, ticket, error=exc)
+    done = "will go into" if wanted else "is no longer in"
+    messages.success(request, f"{found.original_name} {done} the next SVR.")
+    return redirect("console:ticket_detail", number=number)
+
+
+@staff_required
 def svr_pdf(request, number, version):
     return svr_pdf_response(request.user, _ticket(request, number), version)
 
@@ -221,7 +242,9 @@ def _render_ticket(
         "can_log_work": can_work and ticket.stage in services.WORK_LOGGING_STAGES,
         "timeline": staff_timeline(request.user, ticket),
         "sla_clocks": sla.live_clocks(ticket),
-        "svrs": ticket.svrs.select_related("issued_by", "decided_by"),
+        "svrs": ticket.svrs.select_related("issued_by", "decided_by").prefetch_related(
+            "approvals", "approvers"
+        ),
         "attachments": selectors.visible_attachments(request.user, ticket),
         **_work_log(ticket),
         **forms,

@@ -147,3 +147,28 @@ def test_evidence_is_public_files_chosen_for_it(world):
 
     evidence = ticket.svrs.get().content["evidence"]
     assert [item["name"] for item in evidence] == ["after.txt"]
+
+
+def test_staff_choose_evidence_from_the_console(world, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    ticket = world.ticket_at("resolved")
+    file = services.add_attachment(
+        actor(world.sam),
+        ticket,
+        SimpleUploadedFile("after.txt", b"Clean print.", "text/plain"),
+    )
+    client.force_login(world.sam)
+    url = f"/console/tickets/{ticket.number}/attachments/{file.pk}/evidence/"
+
+    chosen = client.post(url, {"evidence": "1"})
+    page = client.get(f"/console/tickets/{ticket.number}/").text
+    client.force_login(world.sasha)
+    refused = client.post(url, {"evidence": "0"})
+
+    file.refresh_from_db()
+    assert chosen.status_code == 302
+    assert "Leave out of the SVR" in page
+    assert refused.status_code == 403
+    assert file.is_evidence
