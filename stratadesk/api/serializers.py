@@ -86,6 +86,11 @@ class SvrApproveSerializer(StrictSerializer):
         help_text="Client keys: the approving contact's email (one the SVR was "
         "issued to).",
     )
+    document_hash = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="The SVR's document_hash as read; a different one answers 409.",
+    )
 
 
 class SvrRejectSerializer(StrictSerializer):
@@ -233,17 +238,41 @@ class EventSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False)
 
 
+class SvrApprovalSerializer(serializers.Serializer):
+    approver = serializers.EmailField(source="contact.email")
+    typed_name = serializers.CharField()
+    approved_at = serializers.DateTimeField()
+    channel = serializers.CharField()
+    document_hash = serializers.CharField(
+        help_text="SHA-256 of the document this approver was shown."
+    )
+
+
 class SvrSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     status = serializers.CharField()
     work_summary = serializers.CharField()
-    content = serializers.DictField()
+    content = serializers.DictField(
+        help_text="The frozen report: work log with totals, materials, SLA outcome, "
+        "evidence files."
+    )
     content_hash = serializers.CharField()
+    document_hash = serializers.CharField(
+        help_text="SHA-256 of the rendered report; send it back when approving to "
+        "sign exactly this version."
+    )
     issued_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
     typed_name = serializers.CharField()
     decision_reason = serializers.CharField()
+    approval_rule = serializers.CharField(
+        source="ticket.client.svr_approval_rule",
+        help_text="any: one approval closes it; all: every approver must approve.",
+    )
+    reminder_due_at = serializers.DateTimeField(allow_null=True)
+    auto_approve_due_at = serializers.DateTimeField(allow_null=True)
     approvers = serializers.SerializerMethodField()
+    approvals = SvrApprovalSerializer(many=True, source="approvals.all")
 
     def get_approvers(self, svr) -> list[str]:
         return [contact.email for contact in svr.approvers.all()]

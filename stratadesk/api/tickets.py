@@ -508,15 +508,33 @@ class SvrView(ApiView):
         ticket = ticket_for(self.caller, number)
         if not can(self.caller, Action.READ_SVR, ticket):
             raise NotFound("No such SVR.")
-        svr = (
-            ServiceVerificationReport.objects.filter(ticket=ticket)
-            .prefetch_related("approvers")
-            .order_by("-version")
-            .first()
-        )
+        svr = _svrs(ticket).first()
         if svr is None:
             raise NotFound(f"{ticket.reference} has no SVR yet.", code="no_svr")
         return Response(s.SvrSerializer(svr).data)
+
+
+def _svrs(ticket):
+    return (
+        ServiceVerificationReport.objects.filter(ticket=ticket)
+        .select_related("ticket__client")
+        .prefetch_related("approvers", "approvals__contact")
+        .order_by("-version")
+    )
+
+
+class SvrVersionsView(ApiView):
+    @extend_schema(
+        operation_id="tickets_svr_versions_list",
+        responses=s.SvrSerializer(many=True),
+        description="Every version of the ticket's SVR, newest first; a rejected "
+        "version stays readable.",
+    )
+    def get(self, request, number):
+        ticket = ticket_for(self.caller, number)
+        if not can(self.caller, Action.READ_SVR, ticket):
+            raise NotFound("No such SVR.")
+        return Response(s.SvrSerializer(_svrs(ticket), many=True).data)
 
 
 def approver_for(view, ticket, email):

@@ -57,6 +57,11 @@ urlpatterns = [
     ),
     path("tickets/<int:number>/svr", tickets.SvrView.as_view(), name="ticket_svr"),
     path(
+        "tickets/<int:number>/svr/versions",
+        tickets.SvrVersionsView.as_view(),
+        name="ticket_svr_versions",
+    ),
+    path(
         "tickets/<int:number>/svr/approve",
         tickets.SvrApproveView.as_view(),
         name="ticket_svr_approve",

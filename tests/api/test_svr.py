@@ -139,3 +139,43 @@ def test_it_lists_no_decisions_to_a_key_without_the_svr_scope(world, as_key):
     moves = writer.get(f"/api/v1/tickets/{ticket.number}").json()["allowed_transitions"]
 
     assert moves == []
+
+
+def test_approving_against_another_document_is_a_conflict(world, harbour):
+    ticket = world.ticket_at("svr_pending")
+
+    response = harbour.post(
+        _svr(ticket, "approve"), {**APPROVAL, "document_hash": "0" * 64}
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "svr_document_changed"
+    assert Ticket.objects.get(pk=ticket.pk).stage == "svr_pending"
+
+
+def test_the_approval_record_and_every_version_are_readable(world, harbour):
+    ticket = world.ticket_at("svr_pending")
+    first = harbour.get(_svr(ticket)).json()
+    harbour.post(
+        _svr(ticket, "reject"),
+        {"reason": "Tray 2", "approver": "hannah@harbour.test"},
+    )
+    ticket.refresh_from_db()
+    world.move(ticket, "resolve", world.sam, resolution_summary="Rollers.")
+    ticket.refresh_from_db()
+    world.move(ticket, "issue_svr", world.sam, work_summary="Rollers replaced.")
+    latest = harbour.get(_svr(ticket)).json()
+    approved = harbour.post(
+        _svr(ticket, "approve"), {**APPROVAL, "document_hash": latest["document_hash"]}
+    )
+
+    versions = harbour.get(_svr(ticket, "versions")).json()
+
+    assert approved.status_code == 200, approved.content
+    assert [v["version"] for v in versions] == [2, 1]
+    assert [v["status"] for v in versions] == ["approved", "rejected"]
+    assert versions[1]["document_hash"] == first["document_hash"]
+    [approval] = versions[0]["approvals"]
+    assert approval["approver"] == "hannah@harbour.test"
+    assert approval["channel"] == "api"
+    assert approval["document_hash"] == latest["document_hash"]

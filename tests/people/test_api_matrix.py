@@ -57,6 +57,7 @@ OPERATIONS = {
     "tickets_comments_create": (Action.COMMENT_PUBLIC, True),
     "tickets_events_list": (Action.READ_TICKET, True),
     "tickets_svr_read": (Action.READ_SVR, True),
+    "tickets_svr_versions_list": (Action.READ_SVR, True),
     "tickets_time_list": (Action.READ_COSTS, True),
     "tickets_time_create": (Action.LOG_WORK, True),
     "tickets_materials_list": (Action.READ_COSTS, True),
