@@ -10,6 +10,7 @@ from stratadesk.clients.models import ClientOrganisation
 from stratadesk.demo import story
 from stratadesk.demo.branding import create_branding
 from stratadesk.demo.sla import create_service_levels
+from stratadesk.svr import followups
 from stratadesk.demo.story import (
     ASK,
     CHASE,
@@ -146,6 +147,9 @@ def load(seed: int = SEED) -> Cast:
     # does not announce weeks-old news on its first sweep (the caller suppresses
     # notifications).
     enforcement.sweep(now=now)
+    # Likewise the story's overdue SVRs: reminded, or auto-approved where the
+    # client's agreement says so, as the worker would have done at the time.
+    followups.sweep(now=now)
     create_business_profile(actor)
     return cast
 

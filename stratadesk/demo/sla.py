@@ -44,6 +44,11 @@ def create_service_levels(cast) -> None:
         )
         for client in cast.clients
     }
+    # Each client's business days, for SVR reminders and auto-approval, are those
+    # of its state.
+    for each in cast.clients:
+        each.client.business_calendar = by_state[each.client.state]
+        each.client.save(update_fields=["business_calendar"])
     sydney = by_state.get("NSW") or next(iter(by_state.values()))
     default = _policy("Standard service levels", None, sydney, DEFAULT_TARGETS)
     EscalationRule.objects.create(

@@ -70,6 +70,7 @@ class ClientSpec:
     contacts: tuple[ContactSpec, ...]
     contacts_see_all_tickets: bool = True
     svr_review_required: bool = False
+    svr_auto_approve_days: int | None = None
 
 
 CLIENTS = (
@@ -94,6 +95,8 @@ CLIENTS = (
             ContactSpec("Tom Gallagher", "02 5550 7204"),
             ContactSpec("Sophie Lin", "02 5550 7205"),
         ),
+        # Its agreement lets an SVR nobody decides on approve itself after a week.
+        svr_auto_approve_days=5,
     ),
     ClientSpec(
         slug="yarra-valley-engineering",
@@ -207,6 +210,7 @@ def _client(actor, spec: ClientSpec, years, hashed) -> ClientCast:
         timezone=spec.timezone,
         contacts_see_all_tickets=spec.contacts_see_all_tickets,
         svr_review_required=spec.svr_review_required,
+        svr_auto_approve_days=spec.svr_auto_approve_days,
     )
     sites = [
         client_services.add_site(actor, client, name=name, address=address)
