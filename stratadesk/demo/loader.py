@@ -10,7 +10,6 @@ from stratadesk.clients.models import ClientOrganisation
 from stratadesk.demo import story
 from stratadesk.demo.branding import create_branding
 from stratadesk.demo.sla import create_service_levels
-from stratadesk.svr import followups
 from stratadesk.demo.story import (
     ASK,
     CHASE,
@@ -31,6 +30,7 @@ from stratadesk.demo.world import (
 from stratadesk.people.actors import Actor
 from stratadesk.people.models import User
 from stratadesk.sla import enforcement
+from stratadesk.svr import followups
 from stratadesk.tickets.models import Stage, Ticket
 
 logger = logging.getLogger(__name__)

@@ -24,6 +24,20 @@ def _shot(page, name):
     page.screenshot(path=SHOTS / f"portal-svr-{name}.png", full_page=True)
 
 
+def _assert_labelled(page):
+    """WCAG: every visible form control has a label, and the page one h1."""
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll(
+              'input:not([type=hidden]), textarea, select, button')]
+            .filter(el => !(el.labels && el.labels.length)
+                     && !el.getAttribute('aria-label')
+                     && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+            .map(el => el.outerHTML)"""
+    )
+    assert unlabelled == []
+    assert page.locator("h1").count() == 1
+
+
 @pytest.fixture
 def branded(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -55,6 +69,8 @@ def test_an_approver_approves_one_report_and_rejects_another(
     expect(page.get_by_text("Total time")).to_be_visible()
     _shot(page, "2-report-pending")
     page.locator("summary", has_text="Approve SVR").click()
+    page.locator("summary", has_text="Reject SVR").click()
+    _assert_labelled(page)
     page.get_by_label("Type your full name").fill("Hannah Approver")
     page.get_by_label("I confirm the work described").check()
     button = page.get_by_role("button", name="Approve SVR")
@@ -75,6 +91,9 @@ def test_an_approver_approves_one_report_and_rejects_another(
     expect(page.get_by_text(f"{second.reference} is now In Progress.")).to_be_visible()
     expect(page.locator("#svr-status")).to_have_text("Rejected")
     _shot(page, "4-report-rejected")
+
+    page.goto("/portal/tickets/new/")
+    _assert_labelled(page)
 
     # The ticket page, on a phone: nothing runs off the side.
     page.set_viewport_size(PHONE)
