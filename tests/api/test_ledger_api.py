@@ -139,7 +139,9 @@ def quarter_g6(alex):
         {"account": "6-2300", "debit": "30.00", "tax_code": "NCF"},
         {"account": "1-1000", "credit": "30.00"},
     )
-    p5 = _bill(alex, contractor, "2025-09-15", _line("1000.00", "NCF"))
+    p5 = _bill(
+        alex, contractor, "2025-09-15", _line("1000.00", "NCF", account="5-1100")
+    )
     _pay(alex, "made", "2025-10-03", "1100.00", p2, supplier=cloud["id"])
     _pay(alex, "made", "2025-09-15", "530.00", p5, supplier=contractor["id"])
     wages = alex.post(
@@ -662,3 +664,73 @@ def test_money_sent_as_a_json_number_is_read_exactly(alex):
 
     assert made.status_code == 201
     assert Invoice.objects.get().lines.get().unit_price == Decimal("99.99")
+
+
+# Reports ---------------------------------------------------------------------------
+
+
+def test_the_trial_balance_of_g6_balances(alex, quarter_g6):
+    response = alex.get(f"{LEDGER}/reports/trial-balance", {"as_of": "2025-09-30"})
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["balanced"] is True
+    assert body["total_debit"] == body["total_credit"]
+    rows = {row["code"]: row for row in body["rows"]}
+    assert rows["2-1200"]["credit"] == "6470.00"
+    assert rows["6-1000"]["debit"] == "30000.00"
+
+
+def test_profit_and_loss_of_g6(alex, quarter_g6):
+    body = alex.get(f"{LEDGER}/reports/profit-and-loss", QUARTER).json()
+
+    # Sales ex GST: 10,000 + 5,000 + 2,000 + 800, and 23.47 of interest.
+    assert body["total_income"] == "17823.47"
+    assert body["total_cost_of_sales"] == "1000.00"
+    # Rent 2,000, SaaS 1,000, bank fees 30 and wages 30,000.
+    assert body["total_expenses"] == "33030.00"
+    assert body["net_profit"] == "-16206.53"
+
+
+def test_aged_receivables_of_g6_at_the_quarters_end(alex, quarter_g6):
+    body = alex.get(
+        f"{LEDGER}/reports/aged-receivables", {"as_of": "2025-09-30"}
+    ).json()
+
+    assert body["total"] == "19300.00"
+    assert body["buckets"] == {
+        "current": "2800.00",
+        "30": "5500.00",
+        "60": "11000.00",
+        "90+": "0.00",
+    }
+
+
+def test_gst_detail_of_g6_per_tax_code(alex, quarter_g6):
+    body = alex.get(
+        f"{LEDGER}/reports/gst-detail", {**QUARTER, "basis": "accruals"}
+    ).json()
+
+    codes = {row["code"]: row for row in body["codes"]}
+    assert (codes["GST"]["net"], codes["GST"]["gst"]) == ("15000.00", "1500.00")
+    assert codes["EXP"]["gross"] == "2000.00"
+    assert codes["CAP"]["gst"] == "250.00"
+    assert codes["NCG"]["gst"] == "300.00"
+    assert codes["NCF"]["gross"] == "1030.00"
+    assert codes["GST"]["documents"] == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "fields"),
+    [
+        ("trial-balance", {}, {"as_of"}),
+        ("aged-receivables", {"as_of": "yesterday"}, {"as_of"}),
+        ("profit-and-loss", {"start": "2025-07-01"}, {"end"}),
+        ("gst-detail", {**QUARTER, "basis": "either"}, {"basis"}),
+    ],
+)
+def test_it_names_the_bad_fields_of_a_report_query(alex, path, params, fields):
+    response = alex.get(f"{LEDGER}/reports/{path}", params)
+
+    assert response.status_code == 422
+    assert set(field_errors(response)) == fields
