@@ -167,6 +167,13 @@ def _issued_invoices():
     )
 
 
+def _bills():
+    # A bill's reference names its supplier: read with it, not once per bill.
+    return Bill.objects.select_related("supplier").prefetch_related(
+        "lines", _allocations()
+    )
+
+
 def _allocations():
     return Prefetch(
         "allocations",
@@ -195,7 +202,7 @@ def _accrued_invoices(collect, start, end) -> None:
 
 
 def _accrued_bills(collect, start, end) -> None:
-    candidates = Bill.objects.prefetch_related("lines", _allocations()).filter(
+    candidates = _bills().filter(
         Q(date__range=(start, end)) | (_paid_early(start, end) & Q(date__gt=end))
     )
     for bill in candidates.distinct():
@@ -231,7 +238,7 @@ def _cash_documents(collect, start, end) -> None:
         _attribute(
             collect, invoice, invoice.reference_number, "1A", start, end, credits
         )
-    bills = Bill.objects.prefetch_related("lines", _allocations()).filter(paid)
+    bills = _bills().filter(paid)
     for bill in bills.distinct():
         _attribute(collect, bill, str(bill), "1B", start, end)
 
