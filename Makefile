@@ -22,6 +22,7 @@ bench: setup
 	.venv/bin/python scripts/bench.py
 	.venv/bin/python scripts/bench_api.py
 	.venv/bin/python scripts/bench_sla.py
+	.venv/bin/python scripts/bench_ledger.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -88,6 +88,10 @@ def _flatten(detail, prefix="") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat = {}
         for key, value in detail.items():
+            if isinstance(key, int):
+                # DRF keys a list's item errors by index: lines[0].unit_price.
+                flat.update(_flatten(value, f"{prefix}[{key}]"))
+                continue
             name = "body" if key == "non_field_errors" else str(key)
             flat.update(
                 _flatten(value, f"{prefix}{name}" if not prefix else f"{prefix}.{name}")

@@ -1,13 +1,95 @@
 """Routes of REST API v1, under /api/v1/."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from stratadesk.api import tickets, webhooks, work
+from stratadesk.api import ledger, ledger_reports, tickets, webhooks, work
 from stratadesk.api.docs import ApiDocsView
 from stratadesk.api.problems import unknown_url
 
 app_name = "api"
+
+# The ledger, for Accounts and Admin staff tokens.
+ledger_urls = [
+    path("invoices", ledger.InvoiceListView.as_view(), name="invoices"),
+    path(
+        "invoices/<int:invoice_id>", ledger.InvoiceDetailView.as_view(), name="invoice"
+    ),
+    path(
+        "invoices/<int:invoice_id>/lines",
+        ledger.InvoiceLineListView.as_view(),
+        name="invoice_lines",
+    ),
+    path(
+        "invoices/<int:invoice_id>/lines/<int:line_id>",
+        ledger.InvoiceLineDetailView.as_view(),
+        name="invoice_line",
+    ),
+    path(
+        "invoices/<int:invoice_id>/issue",
+        ledger.InvoiceIssueView.as_view(),
+        name="invoice_issue",
+    ),
+    path(
+        "adjustment-notes",
+        ledger.AdjustmentNoteListView.as_view(),
+        name="adjustment_notes",
+    ),
+    path(
+        "adjustment-notes/<int:note_id>",
+        ledger.AdjustmentNoteDetailView.as_view(),
+        name="adjustment_note",
+    ),
+    path("suppliers", ledger.SupplierListView.as_view(), name="suppliers"),
+    path(
+        "suppliers/<int:supplier_id>",
+        ledger.SupplierDetailView.as_view(),
+        name="supplier",
+    ),
+    path("bills", ledger.BillListView.as_view(), name="bills"),
+    path("bills/<int:bill_id>", ledger.BillDetailView.as_view(), name="bill"),
+    path("payments", ledger.PaymentListView.as_view(), name="payments"),
+    path(
+        "payments/<int:payment_id>", ledger.PaymentDetailView.as_view(), name="payment"
+    ),
+    path("journals", ledger.JournalListView.as_view(), name="journals"),
+    path("journals/wages", ledger.WagesView.as_view(), name="journal_wages"),
+    path(
+        "journals/<int:entry_number>",
+        ledger.JournalDetailView.as_view(),
+        name="journal",
+    ),
+    path(
+        "journals/<int:entry_number>/reverse",
+        ledger.JournalReverseView.as_view(),
+        name="journal_reverse",
+    ),
+    path("accounts", ledger_reports.AccountListView.as_view(), name="accounts"),
+    path("tax-codes", ledger_reports.TaxCodeListView.as_view(), name="tax_codes"),
+    path("periods", ledger_reports.PeriodListView.as_view(), name="periods"),
+    path("bas", ledger_reports.BasView.as_view(), name="bas"),
+    path("bas.csv", ledger_reports.BasCsvView.as_view(), name="bas_csv"),
+    path(
+        "reports/trial-balance",
+        ledger_reports.TrialBalanceView.as_view(),
+        name="trial_balance",
+    ),
+    path(
+        "reports/profit-and-loss",
+        ledger_reports.ProfitAndLossView.as_view(),
+        name="profit_and_loss",
+    ),
+    path(
+        "reports/aged-receivables",
+        ledger_reports.AgedReceivablesView.as_view(),
+        name="aged_receivables",
+    ),
+    path(
+        "reports/gst-detail",
+        ledger_reports.GstDetailView.as_view(),
+        name="gst_detail",
+    ),
+]
 
 urlpatterns = [
     path(
@@ -96,6 +178,7 @@ urlpatterns = [
         webhooks.DeliveryReplayView.as_view(),
         name="webhook_delivery_replay",
     ),
+    path("ledger/", include((ledger_urls, "ledger"))),
     # Anything else under /api/ is a problem+json 404, never an HTML page.
     re_path(r"^.*$", unknown_url),
 ]

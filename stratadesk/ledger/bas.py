@@ -7,6 +7,8 @@ journal lines on the wages, withholding and GST accounts. gst.bas_figures() then
 truncates and derives the form's labels.
 """
 
+import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +32,13 @@ from stratadesk.ledger.models import (
 )
 
 ZERO = Decimal("0.00")
+
+# The form's order: GST first, then PAYG withholding and the summary.
+FORM_LABELS = (
+    "G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9",
+    "G10", "G11", "G12", "G13", "G14", "G15", "G16", "G17", "G18", "G19", "G20",
+    "1A", "1B", "W1", "W2", "W3", "W4", "W5", "4", "8A", "8B", "9",
+)  # fmt: skip
 
 # Journal-line labels and the side that increases them.
 _DEBIT_LABELS = {"1B", "W1"}
@@ -158,6 +167,13 @@ def _issued_invoices():
     )
 
 
+def _bills():
+    # A bill's reference names its supplier: read with it, not once per bill.
+    return Bill.objects.select_related("supplier").prefetch_related(
+        "lines", _allocations()
+    )
+
+
 def _allocations():
     return Prefetch(
         "allocations",
@@ -186,7 +202,7 @@ def _accrued_invoices(collect, start, end) -> None:
 
 
 def _accrued_bills(collect, start, end) -> None:
-    candidates = Bill.objects.prefetch_related("lines", _allocations()).filter(
+    candidates = _bills().filter(
         Q(date__range=(start, end)) | (_paid_early(start, end) & Q(date__gt=end))
     )
     for bill in candidates.distinct():
@@ -222,7 +238,7 @@ def _cash_documents(collect, start, end) -> None:
         _attribute(
             collect, invoice, invoice.reference_number, "1A", start, end, credits
         )
-    bills = Bill.objects.prefetch_related("lines", _allocations()).filter(paid)
+    bills = _bills().filter(paid)
     for bill in bills.distinct():
         _attribute(collect, bill, str(bill), "1B", start, end)
 
@@ -350,3 +366,29 @@ def as_json(report: BasReport, *, drilldown: bool = False) -> dict:
             for label, facts in sorted(report.drilldown.items())
         }
     return data
+
+
+def as_csv(report: BasReport) -> str:
+    """The report as CSV rows of (section, label, value), in the form's order.
+
+    The period comes first, then every label, then the two GST methods side by
+    side, so a spreadsheet reads it without knowing the JSON shape.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "label", "value"])
+    writer.writerow(["period", "start", report.start.isoformat()])
+    writer.writerow(["period", "end", report.end.isoformat()])
+    writer.writerow(["period", "basis", report.basis])
+    writer.writerow(["period", "due_date", report.due_date.isoformat()])
+    for name in FORM_LABELS:
+        writer.writerow(["bas", name, int(report.labels[name])])
+    for section, figures in (
+        ("accounts_method", report.accounts),
+        ("worksheet", report.worksheet),
+        ("difference", report.difference),
+        ("simpler_bas", report.simpler),
+    ):
+        for name, value in figures.items():
+            writer.writerow([section, name, int(value)])
+    return out.getvalue()

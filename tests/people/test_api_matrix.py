@@ -8,6 +8,7 @@ allows is never told "not found" or "forbidden".
 """
 
 import json
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +19,14 @@ from stratadesk.api import keys
 from stratadesk.api.authentication import ApiClientPrincipal
 from stratadesk.api.models import KeyScope
 from stratadesk.core.models import AuditEvent
+from stratadesk.ledger import services as ledger
+from stratadesk.ledger.models import (
+    Invoice,
+    JournalEntry,
+    LodgedPeriod,
+    Payment,
+    Supplier,
+)
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.models import WebhookDelivery, WebhookEndpoint
 from stratadesk.people.actors import Actor
@@ -74,6 +83,42 @@ OPERATIONS = {
     "webhooks_endpoints_delete": (Action.MANAGE_WEBHOOKS, False),
     "webhooks_deliveries_list": (Action.MANAGE_WEBHOOKS, False),
     "webhooks_endpoints_rotate_secret": (Action.MANAGE_WEBHOOKS, False),
+    # The ledger is Accounts' and Admins' alone: no client key reaches it.
+    "ledger_accounts_list": (Action.KEEP_LEDGER, False),
+    "ledger_adjustment_notes_list": (Action.KEEP_LEDGER, False),
+    "ledger_adjustment_notes_create": (Action.KEEP_LEDGER, False),
+    "ledger_adjustment_notes_read": (Action.KEEP_LEDGER, False),
+    "ledger_bas_read": (Action.KEEP_LEDGER, False),
+    "ledger_bas_csv": (Action.KEEP_LEDGER, False),
+    "ledger_bills_list": (Action.KEEP_LEDGER, False),
+    "ledger_bills_create": (Action.KEEP_LEDGER, False),
+    "ledger_bills_read": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_list": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_create": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_read": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_update": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_delete": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_issue": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_lines_create": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_lines_delete": (Action.KEEP_LEDGER, False),
+    "ledger_journals_list": (Action.KEEP_LEDGER, False),
+    "ledger_journals_create": (Action.KEEP_LEDGER, False),
+    "ledger_journals_read": (Action.KEEP_LEDGER, False),
+    "ledger_journals_reverse": (Action.KEEP_LEDGER, False),
+    "ledger_journals_wages": (Action.KEEP_LEDGER, False),
+    "ledger_payments_list": (Action.KEEP_LEDGER, False),
+    "ledger_payments_create": (Action.KEEP_LEDGER, False),
+    "ledger_payments_read": (Action.KEEP_LEDGER, False),
+    "ledger_periods_list": (Action.KEEP_LEDGER, False),
+    "ledger_periods_lodge": (Action.KEEP_LEDGER, False),
+    "ledger_reports_aged_receivables": (Action.KEEP_LEDGER, False),
+    "ledger_reports_gst_detail": (Action.KEEP_LEDGER, False),
+    "ledger_reports_profit_and_loss": (Action.KEEP_LEDGER, False),
+    "ledger_reports_trial_balance": (Action.KEEP_LEDGER, False),
+    "ledger_suppliers_list": (Action.KEEP_LEDGER, False),
+    "ledger_suppliers_create": (Action.KEEP_LEDGER, False),
+    "ledger_suppliers_read": (Action.KEEP_LEDGER, False),
+    "ledger_tax_codes_list": (Action.KEEP_LEDGER, False),
 }
 # Operations on Harbour Legal's own endpoint or delivery, not on a list of them.
 ENDPOINT_OPERATIONS = {
@@ -83,6 +128,16 @@ ENDPOINT_OPERATIONS = {
     "webhooks_endpoints_delete",
     "webhooks_deliveries_list",
     "webhooks_endpoints_rotate_secret",
+}
+# Query strings that make a report's GET a valid one, so allowed callers get answers.
+QUARTER = "?start=2025-07-01&end=2025-09-30"
+QUERIES = {
+    "ledger_bas_read": QUARTER,
+    "ledger_bas_csv": QUARTER,
+    "ledger_reports_gst_detail": QUARTER + "&basis=cash",
+    "ledger_reports_profit_and_loss": QUARTER,
+    "ledger_reports_trial_balance": "?as_of=2025-09-30",
+    "ledger_reports_aged_receivables": "?as_of=2025-09-30",
 }
 REFUSED = {401, 403, 404}
 
@@ -101,7 +156,8 @@ def test_every_operation_in_the_document_has_a_row_in_the_walk():
 
 
 class Scene:
-    """Harbour Legal's ticket awaiting its SVR, a file, a webhook and a delivery."""
+    """Harbour Legal's ticket awaiting its SVR, a file, a webhook and a delivery;
+    in the ledger, a draft and an issued invoice, a credit, a bill, a payment."""
 
     def __init__(self, world):
         self.world = world
@@ -119,6 +175,39 @@ class Scene:
         self.delivery.status = "failed"
         self.delivery.save(update_fields=["status"])
         self.ticket.refresh_from_db()
+        self._books(actor(world.alex))
+
+    def _books(self, alex):
+        line = {"description": "Support", "unit_price": "110.00", "tax_code": "GST"}
+        self.draft = ledger.create_invoice(
+            alex, client=self.world.harbour, lines=[line]
+        )
+        issued = ledger.issue_invoice(
+            alex,
+            ledger.create_invoice(alex, client=self.world.harbour, lines=[line]),
+            issue_date=date(2025, 7, 5),
+        )
+        self.note = ledger.issue_adjustment_note(
+            alex, issued, day=date(2025, 7, 6), reason="Walk", lines=[line]
+        )
+        self.supplier = ledger.create_supplier(alex, name="Walk Supplies")
+        bill = ledger.record_bill(
+            alex,
+            supplier=self.supplier,
+            day=date(2025, 7, 7),
+            lines=[{**line, "tax_code": "NCG"}],
+        )
+        self.bill = bill
+        self.payment = ledger.make_payment(
+            alex,
+            supplier=self.supplier,
+            day=date(2025, 7, 8),
+            amount=bill.payable,
+            allocations=[(bill, bill.payable)],
+        )
+        self.entry = ledger.post_wages(
+            alex, day=date(2025, 7, 9), gross="100.00", withheld="20.00"
+        )
 
     def url(self, path):
         return (
@@ -126,6 +215,13 @@ class Scene:
             .replace("{attachment_id}", str(self.attachment.pk))
             .replace("{endpoint_id}", str(self.endpoint.pk))
             .replace("{delivery_id}", str(self.delivery.pk))
+            .replace("{invoice_id}", str(self.draft.pk))
+            .replace("{line_id}", str(self.draft.lines.get().pk))
+            .replace("{note_id}", str(self.note.pk))
+            .replace("{supplier_id}", str(self.supplier.pk))
+            .replace("{bill_id}", str(self.bill.pk))
+            .replace("{payment_id}", str(self.payment.pk))
+            .replace("{entry_number}", str(self.entry.number))
         )
 
     def state(self):
@@ -142,6 +238,11 @@ class Scene:
             list(WebhookEndpoint.objects.values()),
             list(WebhookDelivery.objects.values("pk", "status", "replay_count")),
             AuditEvent.objects.count(),
+            list(Invoice.objects.values("status", "number")),
+            JournalEntry.objects.count(),
+            Supplier.objects.count(),
+            Payment.objects.count(),
+            LodgedPeriod.objects.count(),
         )
 
 
@@ -242,9 +343,8 @@ def test_every_operation_answers_each_caller_as_the_matrix_says(
     http = Client(headers=headers, raise_request_exception=False)
     before = scene.state()
 
-    response = _send(
-        http, method, scene.url(path), op_id, _body(op_id, principal, scene)
-    )
+    url = scene.url(path) + QUERIES.get(op_id, "")
+    response = _send(http, method, url, op_id, _body(op_id, principal, scene))
 
     assert response.status_code < 500, (op_id, response.content[:300])
     if caller == "anonymous":

@@ -8,12 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from stratadesk.ledger import bas
 from stratadesk.ledger.models import Basis
 
-# The form's order, GST first, then PAYG withholding and the summary.
-ORDER = [
-    "G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9",
-    "G10", "G11", "G12", "G13", "G14", "G15", "G16", "G17", "G18", "G19", "G20",
-    "1A", "1B", "W1", "W2", "W3", "W4", "W5", "4", "8A", "8B", "9",
-]  # fmt: skip
+ORDER = bas.FORM_LABELS
 
 
 def _day(value: str) -> date:
