@@ -266,7 +266,6 @@ class SvrSerializer(serializers.Serializer):
     typed_name = serializers.CharField()
     decision_reason = serializers.CharField()
     approval_rule = serializers.CharField(
-        source="ticket.client.svr_approval_rule",
         help_text="any: one approval closes it; all: every approver must approve.",
     )
     reminder_due_at = serializers.DateTimeField(allow_null=True)

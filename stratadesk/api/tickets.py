@@ -27,6 +27,7 @@ from stratadesk.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from stratadesk.people.lockout import client_ip
 from stratadesk.people.permissions import Action, can
 from stratadesk.sla import services as sla
 from stratadesk.svr.models import ServiceVerificationReport
@@ -365,7 +366,7 @@ class TransitionView(ApiView):
             ticket,
             head.validated_data["to"],
             gate,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:500],
         )
         return Response(detail(self, ticket_for(self.caller, number)))
@@ -572,7 +573,7 @@ class _SvrDecisionView(ApiView):
             ticket,
             self.move,
             data,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:500],
         )
         return Response(detail(self, ticket_for(self.caller, number)))

@@ -109,6 +109,14 @@ class ClientOrganisation(models.Model):
     def clean(self):
         if self.abn:
             self.abn = normalise_abn(self.abn)
+        reminder, auto = self.svr_reminder_days, self.svr_auto_approve_days
+        if reminder and auto and reminder >= auto:
+            raise ValidationError(
+                {
+                    "svr_reminder_days": "A reminder comes before auto-approval: "
+                    f"make it fewer than {auto} business days, or 0 for none."
+                }
+            )
 
     @property
     def abn_display(self) -> str:
@@ -204,6 +212,8 @@ def contrast(first: str, second: str) -> float:
 
 # WCAG 2.2 AA for normal text.
 MIN_CONTRAST = 4.5
+# The portal's page background (--wash in app.css), behind links in the brand colour.
+PAGE_BACKGROUND = "#f3f4f6"
 
 
 class PortalBranding(models.Model):
@@ -239,11 +249,13 @@ class PortalBranding(models.Model):
             _hex_colour(colour)
         except ValidationError:
             return  # the field's own validator reports it
-        if contrast(colour, "#ffffff") < MIN_CONTRAST:
+        # White text sits on the colour (buttons, header); the colour sits on the
+        # page's grey as link text. Both must read.
+        worst = min(contrast(colour, "#ffffff"), contrast(colour, PAGE_BACKGROUND))
+        if worst < MIN_CONTRAST:
             errors["brand_colour"] = (
-                f"White text on {colour} has contrast "
-                f"{contrast(colour, '#ffffff'):.1f}:1; choose a darker colour "
-                f"(at least {MIN_CONTRAST}:1)."
+                f"{colour} has contrast {worst:.1f}:1 with white text or the page "
+                f"background; choose a darker colour (at least {MIN_CONTRAST}:1)."
             )
         name = (self.logo.name or "").lower()
         if name and not name.endswith((".png", ".svg", ".jpg", ".jpeg")):

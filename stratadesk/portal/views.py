@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from stratadesk.console.downloads import attachment_response, svr_pdf_response
 from stratadesk.console.gate_forms import GateForm, attach_errors
 from stratadesk.core import submissions
-from stratadesk.core.errors import DomainError, NotFound
+from stratadesk.core.errors import DomainError, NotFound, ValidationFailed
 from stratadesk.core.models import Channel
 from stratadesk.notifications import services as notifications
 from stratadesk.people.actors import Actor
+from stratadesk.people.lockout import client_ip
 from stratadesk.sla import services as sla
 from stratadesk.svr import documents
 from stratadesk.svr import selectors as svr_selectors
@@ -49,9 +51,14 @@ def ticket_list(request):
         ),
     }
     # The page refreshes its lists in place now and then; htmx asks for them alone.
-    if request.htmx:
-        return render(request, "portal/_ticket_lists.html", context)
-    return render(request, "portal/ticket_list.html", context)
+    template = (
+        "portal/_ticket_lists.html" if request.htmx else "portal/ticket_list.html"
+    )
+    response = render(request, template, context)
+    # One URL, two bodies: caches must tell them apart, and keep neither.
+    patch_vary_headers(response, ["HX-Request"])
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @client_required
@@ -93,7 +100,8 @@ def _render_svr(request, ticket, svr, *, gate_form=None, error=None, status=None
     context = {
         "ticket": ticket,
         "svr": svr,
-        "document": documents.document_html(svr, links="portal:attachment_download"),
+        "document": documents.shown(svr),
+        "evidence": _evidence(request, ticket, svr),
         "versions": ticket.svrs.order_by("-version"),
         "approvals": svr.approvals.all(),
         "awaiting": svr_services.awaited_approvers(svr)
@@ -112,19 +120,24 @@ def _render_svr(request, ticket, svr, *, gate_form=None, error=None, status=None
 def svr_decide(request, number, name):
     """Approve or reject from the report's own page, and come back to it."""
     ticket = _ticket(request, number)
+    if name not in ("approve_svr", "reject_svr"):
+        raise Http404("No such decision.")
     svr = _pending_svr(ticket)
-    if name not in ("approve_svr", "reject_svr") or svr is None:
-        raise Http404("No SVR awaits a decision here.")
+    if svr is None:
+        # A second click, or another approver got there first: say so, not 404.
+        messages.info(request, "This report has already been decided.")
+        return redirect("portal:ticket_detail", number=number)
     move = lifecycle.get(name)
     form = GateForm(move, ticket, request.POST)
     ticket.version = _posted_version(request)
     try:
+        _require_fingerprint(name, form)
         moved = services.transition(
             _actor(request),
             ticket,
             name,
             form.raw_values(),
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
     except DomainError as exc:
@@ -153,7 +166,11 @@ def ticket_create(request):
                 request, lambda: _raise(request, client, form.cleaned_data)
             )
         except DomainError as exc:
-            attach_errors(form, exc)
+            if "file" in exc.fields:
+                # The service names the file; show that next to the files input.
+                form.add_error("files", exc.message)
+            else:
+                attach_errors(form, exc)
         else:
             if not first:
                 messages.info(request, submissions.ALREADY_SENT)
@@ -208,12 +225,14 @@ def ticket_transition(request, number, name):
     # Checked against the version the person saw: see console.views.ticket_transition.
     ticket.version = _posted_version(request)
     try:
+        if form is not None:
+            _require_fingerprint(name, form)
         moved = services.transition(
             _actor(request),
             ticket,
             name,
             values,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
     except DomainError as exc:
@@ -240,6 +259,19 @@ def preferences(request):
 # Helpers --------------------------------------------------------------------------
 
 
+def _require_fingerprint(name, form) -> None:
+    """An approval from the portal names the report it approves, always.
+
+    The form carries the fingerprint of the report on the page; a post without one
+    did not come from a page that showed the report.
+    """
+    if name == "approve_svr" and not form.raw_values().get("document_hash"):
+        raise ValidationFailed(
+            "Open the report and approve it from its page.",
+            code="svr_fingerprint_missing",
+        )
+
+
 def _actor(request) -> Actor:
     return Actor.from_request(request, Channel.PORTAL)
 
@@ -261,6 +293,11 @@ def _posted_version(request) -> int:
 def _raise(request, client, data):
     """The ticket and its files together: a file refused leaves no ticket behind."""
     actor = _actor(request)
+    uploads = data.get("files") or []
+    # Every file is checked before anything is written, so a refused one leaves
+    # neither a ticket nor its accepted companions on disk.
+    for upload in uploads:
+        services.check_upload(upload)
     ticket = services.create_ticket(
         actor,
         client=client,
@@ -270,7 +307,7 @@ def _raise(request, client, data):
         requester=getattr(request.user, "contact", None),
         site=data.get("site"),
     )
-    for upload in data.get("files") or []:
+    for upload in uploads:
         services.add_attachment(actor, ticket, upload)
     return ticket
 
@@ -325,6 +362,12 @@ def _replied(request, ticket, comment):
     return redirect("portal:ticket_detail", number=ticket.number)
 
 
+def _evidence(request, ticket, svr):
+    """The report's evidence files the client can still download from the ticket."""
+    ids = [item["id"] for item in svr.content.get("evidence", [])]
+    return selectors.visible_attachments(request.user, ticket).filter(pk__in=ids)
+
+
 def _pending_svr(ticket):
     if ticket.stage != Stage.SVR_PENDING:
         return None
@@ -355,11 +398,8 @@ def _render_ticket(
         "gate_forms": gate_forms,
         "move_url": "portal:ticket_transition",
         "svr": pending,
-        "svr_document": documents.document_html(
-            pending, links="portal:attachment_download"
-        )
-        if pending
-        else "",
+        "svr_document": documents.shown(pending) if pending else "",
+        "evidence": _evidence(request, ticket, pending) if pending else [],
         "versions": ticket.svrs.order_by("-version"),
         "timeline": client_timeline(request.user, ticket),
         "sla_clocks": sla.live_clocks(ticket),

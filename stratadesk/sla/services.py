@@ -107,7 +107,15 @@ def business_calendar_for(client) -> BusinessCalendar:
     if client.business_calendar_id is not None:
         return business_calendar(client.business_calendar)
     *_, calendar = target_for(policy_for(client), "P3")
-    return business_calendar(calendar)
+    if calendar is not None:
+        return business_calendar(calendar)
+    # No calendar anywhere: weekday office hours, but on the client's own clock.
+    key = ("fallback", client.timezone)
+    if key not in _built:
+        _built[key] = BusinessCalendar(
+            client.timezone, {day: [("09:00", "17:00")] for day in range(5)}
+        )
+    return _built[key]
 
 
 def fallback_calendar() -> BusinessCalendar:

@@ -11,10 +11,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import weasyprint
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from stratadesk.clients.models import PortalBranding
 from stratadesk.core import clock
@@ -24,27 +27,27 @@ from stratadesk.svr.models import ServiceVerificationReport
 logger = logging.getLogger(__name__)
 
 
-def document_html(svr, *, links: str = "") -> str:
+def document_html(svr) -> str:
     """The report itself, from its frozen content: what an approver reads and signs.
 
-    Shared by the portal, the console and the PDF. `links` names the URL pattern
-    that evidence files link to on a page; the canonical form, which is hashed,
-    has none.
+    Rendered once when issued and kept (see freeze); the portal, the console and the
+    PDF all show that kept copy.
     """
     return render_to_string(
-        "svr/_document.html",
-        {
-            "content": svr.content,
-            "version": svr.version,
-            "links": links,
-            "ticket_number": svr.ticket.number if links else None,
-        },
+        "svr/_document.html", {"content": svr.content, "version": svr.version}
     )
 
 
-def document_hash(svr) -> str:
-    """SHA-256 of the canonical document, recorded when issued and on approval."""
-    return hashlib.sha256(document_html(svr).encode()).hexdigest()
+def freeze(svr) -> None:
+    """Keep the canonical document and its SHA-256 on the SVR, once, when issued."""
+    svr.document = document_html(svr)
+    svr.document_hash = hashlib.sha256(svr.document.encode()).hexdigest()
+
+
+def shown(svr) -> str:
+    """The document as it was issued (a report issued before it was kept: rendered)."""
+    # Our own template's output, stored verbatim when issued: already escaped.
+    return mark_safe(svr.document) if svr.document else document_html(svr)  # noqa: S308
 
 
 def render_html(svr) -> str:
@@ -54,7 +57,7 @@ def render_html(svr) -> str:
         "svr/pdf.html",
         {
             "svr": svr,
-            "document": document_html(svr),
+            "document": shown(svr),
             "client": client,
             "branding": branding,
             "logo_uri": _logo_uri(branding),
@@ -75,8 +78,23 @@ def _logo_uri(branding) -> str:
         return ""
 
 
+def _local_only(url, *args, **kwargs):
+    """Let weasyprint read files from the media directory and data: URIs, nothing else.
+
+    A logo is an uploaded file; an SVG one may point at any URL, and the worker must
+    never fetch from the network on a document's say-so.
+    """
+    media = Path(settings.MEDIA_ROOT).resolve().as_uri()
+    if url.startswith("data:") or url.startswith(media + "/"):
+        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"refused to fetch {url[:80]} for a PDF")
+
+
 def render_pdf(svr) -> bytes:
-    return weasyprint.HTML(string=render_html(svr)).write_pdf()
+    # Times read in the client's own zone, as on its portal.
+    with timezone.override(svr.ticket.client.timezone):
+        html = render_html(svr)
+    return weasyprint.HTML(string=html, url_fetcher=_local_only).write_pdf()
 
 
 def file_name(svr) -> str:

@@ -28,19 +28,38 @@ BATCH = 200
 def sweep(*, now=None) -> dict[str, int]:
     """Send due reminders and auto-approve due SVRs; returns how many of each."""
     now = now or clock.now()
-    pending = ServiceVerificationReport.objects.filter(status=SvrStatus.PENDING)
-    to_remind = pending.filter(
-        reminder_due_at__lte=now, reminded_at__isnull=True
-    ).values_list("pk", flat=True)[:BATCH]
-    to_approve = pending.filter(auto_approve_due_at__lte=now).values_list(
-        "pk", flat=True
-    )[:BATCH]
+    # A client whose access has ended is neither chased nor approved for.
+    pending = ServiceVerificationReport.objects.filter(
+        status=SvrStatus.PENDING, ticket__client__is_active=True
+    )
+    # Approvals first: an SVR closing now gets no "please approve" on its way out
+    # (a worker that was down past both instants, or equal settings).
+    to_approve = list(
+        pending.filter(auto_approve_due_at__lte=now).values_list("pk", flat=True)[
+            :BATCH
+        ]
+    )
+    to_remind = list(
+        pending.filter(reminder_due_at__lte=now, reminded_at__isnull=True)
+        .exclude(auto_approve_due_at__lte=now)
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    # "Every approver" SVRs that one signature short of closing lost the approver
+    # who had not signed: the signatures they have are all there are to get.
+    to_complete = list(
+        pending.filter(approval_rule="all", approvals__isnull=False)
+        .exclude(pk__in=to_approve)
+        .values_list("pk", flat=True)
+        .distinct()[:BATCH]
+    )
 
-    done = {"reminded": 0, "auto_approved": 0}
-    for svr_id in list(to_remind):
-        done["reminded"] += _safely(_remind, svr_id, now)
-    for svr_id in list(to_approve):
+    done = {"reminded": 0, "auto_approved": 0, "completed": 0}
+    for svr_id in to_approve:
         done["auto_approved"] += _safely(_auto_approve, svr_id, now)
+    for svr_id in to_complete:
+        done["completed"] += _safely(_complete, svr_id, now)
+    for svr_id in to_remind:
+        done["reminded"] += _safely(_remind, svr_id, now)
     if any(done.values()):
         logger.info("svr follow-ups fired", extra=done)
     return done
@@ -79,6 +98,8 @@ def _remind(svr_id, now) -> int:
     svr.reminded_at = now
     svr.save(update_fields=["reminded_at"])
     waiting = list(services.awaited_approvers(svr))
+    if not waiting:
+        return 0
     queue_ticket_email(
         "svr_reminder",
         ticket,
@@ -92,7 +113,12 @@ def _remind(svr_id, now) -> int:
         ticket,
         client=ticket.client,
         occurred_at=now,
-        data={"svr": svr.pk, "svr_version": svr.version, "contacts": len(waiting)},
+        # Who was waited on; each one's email preferences decide what was sent.
+        data={
+            "svr": svr.pk,
+            "svr_version": svr.version,
+            "awaiting": [contact.name for contact in waiting],
+        },
     )
     logger.info("svr reminder queued", extra={"svr_id": svr.pk, "ticket_id": ticket.pk})
     return 1
@@ -109,4 +135,16 @@ def _auto_approve(svr_id, now) -> int:
         logger.exception("svr auto-approval refused", extra={"svr_id": svr.pk})
         return 0
     logger.info("svr auto-approved", extra={"svr_id": svr.pk, "ticket_id": ticket.pk})
+    return 1
+
+
+@transaction.atomic
+def _complete(svr_id, now) -> int:
+    svr, ticket = _locked(svr_id)
+    if svr.status != SvrStatus.PENDING or ticket.stage != "svr_pending":
+        return 0
+    if services.awaited_approvers(svr).exists():
+        return 0
+    tickets.transition(SYSTEM, ticket, "auto_approve_svr")
+    logger.info("svr approved by the signatures left", extra={"svr_id": svr.pk})
     return 1

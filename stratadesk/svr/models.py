@@ -30,9 +30,13 @@ class ServiceVerificationReport(models.Model):
     work_summary = models.TextField()
     content = models.JSONField(default=dict)
     content_hash = models.CharField(max_length=64)
-    # SHA-256 of the document as rendered from `content` when issued: what an
-    # approver is shown and signs (see svr.documents.document_hash).
+    # The report as rendered from `content` when issued, kept as it was, and its
+    # SHA-256: what an approver is shown and signs, whatever later changes to the
+    # templates would render (see svr.documents).
+    document = models.TextField(blank=True)
     document_hash = models.CharField(max_length=64, blank=True)
+    # The client's rule when issued: "any" approver closes it, or "all" must sign.
+    approval_rule = models.CharField(max_length=3, default="any")
     approvers = models.ManyToManyField("clients.Contact", related_name="+")
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -150,7 +150,8 @@ def issue(actor, ticket, work_summary: str) -> ServiceVerificationReport:
         issued_by=actor.user,
         issued_at=now,
     )
-    svr.document_hash = documents.document_hash(svr)
+    svr.approval_rule = ticket.client.svr_approval_rule
+    documents.freeze(svr)
     _schedule_follow_ups(svr, ticket.client, now)
     svr.save()
     svr.approvers.set(approvers)
@@ -209,7 +210,8 @@ def sign(actor, ticket, contact, *, typed_name, document_hash="", ip=None, ua=""
     satisfied by the first signature; one that needs all, by the last.
     """
     svr = pending_for(ticket)
-    signed_hash = documents.document_hash(svr)
+    # The document kept when it was issued is the one shown and the one signed.
+    signed_hash = svr.document_hash
     if document_hash and document_hash != signed_hash:
         raise Conflict(
             "The report changed since you opened it; reload it and read it again "
@@ -228,8 +230,10 @@ def sign(actor, ticket, contact, *, typed_name, document_hash="", ip=None, ua=""
         document_hash=signed_hash,
         channel=actor.channel,
     )
-    if ticket.client.svr_approval_rule == "all":
-        return not awaited_approvers(svr).exists()
+    if svr.approval_rule == "all" and awaited_approvers(svr).exists():
+        # The document shows each signature, so the others get it as it now stands.
+        documents.queue_render(svr)
+        return False
     return True
 
 

@@ -202,7 +202,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                 "Why not billable",
                 required=False,
                 max_length=300,
-                help="Required when no time or materials are recorded.",
+                help="Required when no time or materials are recorded; the client "
+                "reads it in the SVR.",
             ),
         ),
         effects="resolution clock stops",
@@ -267,7 +268,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Stage.SVR_PENDING,),
         Stage.CLOSED,
         {ADMIN: ANY},
-        fields=(REASON,),
+        fields=(
+            GateField(
+                "reason", "Reason", "longtext", help="The client sees this reason."
+            ),
+        ),
         effects="SVR locked; work becomes billable",
     ),
     Transition(

@@ -6,6 +6,7 @@ side effects, all in one transaction: a refused or failed change leaves nothing 
 
 import logging
 import mimetypes
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -563,8 +564,16 @@ def _check_signature(actor, ticket, typed_name) -> None:
         )
 
 
+# What phone keyboards type for the apostrophes and hyphens in names.
+_LOOKALIKES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-"}
+)
+
+
 def _folded(name) -> str:
-    return " ".join((name or "").split()).casefold()
+    # Composed or decomposed accents, smart quotes, case and spacing all compare equal.
+    text = unicodedata.normalize("NFKC", name or "").translate(_LOOKALIKES)
+    return " ".join(text.split()).casefold()
 
 
 def _sign_svr(actor, ticket, cleaned, *, ip=None, user_agent="") -> bool:
@@ -625,6 +634,15 @@ def _close_svr(status):
     return effect
 
 
+def _auto_close_svr(actor, ticket, cleaned, **kwargs):
+    # Every approver left has signed (one who had not was since deactivated): that
+    # is an approval, not the clock running out.
+    svr = svr_services.pending_for(ticket)
+    signed = svr.approvals.exists() and not svr_services.awaited_approvers(svr).exists()
+    status = SvrStatus.APPROVED if signed else SvrStatus.AUTO_APPROVED
+    return _close_svr(status)(actor, ticket, cleaned, **kwargs)
+
+
 def _reject_svr(actor, ticket, cleaned, *, ip=None, user_agent="", **_):
     svr = svr_services.decide(
         actor,
@@ -659,7 +677,7 @@ _EFFECTS = {
     "review_failed": _back_to_work,
     "issue_svr": _issue_svr,
     "approve_svr": _close_svr(SvrStatus.APPROVED),
-    "auto_approve_svr": _close_svr(SvrStatus.AUTO_APPROVED),
+    "auto_approve_svr": _auto_close_svr,
     "override_svr": _close_svr(SvrStatus.OVERRIDDEN),
     "reject_svr": _reject_svr,
     "reopen": _reopen,
@@ -940,6 +958,11 @@ def set_evidence(actor, ticket, attachment, evidence: bool) -> Attachment:
         data={"attachment": attachment.pk, "name": attachment.original_name},
     )
     return attachment
+
+
+def check_upload(upload) -> str:
+    """The file's content type if it may be attached, else ValidationFailed."""
+    return _check_upload(upload)
 
 
 def _check_upload(upload) -> str:

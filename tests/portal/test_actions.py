@@ -7,6 +7,10 @@ from stratadesk.tickets.models import Comment, Stage, Ticket
 
 
 def _move(client, ticket, name, version=None, **fields):
+    if name == "approve_svr":
+        # As the page's hidden input sends it: the fingerprint of the report shown.
+        pending = ticket.svrs.filter(status="pending").first()
+        fields.setdefault("document_hash", pending.document_hash if pending else "")
     data = {"version": ticket.version if version is None else version}
     data.update({f"{name}-{key}": value for key, value in fields.items()})
     url = reverse("portal:ticket_transition", args=[ticket.number, name])
@@ -68,6 +72,24 @@ def test_it_approves_an_svr_recording_name_ip_and_browser(world, login):
         world.hannah,
     )
     assert (svr.decision_ip, svr.decision_user_agent) == ("127.0.0.1", "PortalTest/1.0")
+
+
+def test_it_refuses_an_approval_that_names_no_report(world, login):
+    ticket = world.ticket_at("svr_pending")
+    before = _snapshot(ticket)
+
+    response = _move(
+        login(world.hannah),
+        ticket,
+        "approve_svr",
+        typed_name="Hannah Approver",
+        declaration="on",
+        document_hash="",
+    )
+
+    assert response.status_code == 422
+    assert "Open the report and approve it from its page." in response.text
+    assert _snapshot(ticket) == before
 
 
 def test_it_re_renders_an_approval_without_the_declaration(world, login):

@@ -147,6 +147,7 @@ def test_a_wrong_signature_is_refused_with_the_name_to_type(world, login):
         "approve_svr",
         typed_name="Someone Else",
         declaration="on",
+        document_hash=ticket.svrs.get().document_hash,
     )
 
     ticket.refresh_from_db()

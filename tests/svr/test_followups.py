@@ -63,9 +63,9 @@ def test_the_reminder_fires_once_when_due_with_the_pdf(
         due = followups.sweep()
         again = followups.sweep()
 
-    assert early == {"reminded": 0, "auto_approved": 0}
-    assert due == {"reminded": 1, "auto_approved": 0}
-    assert again == {"reminded": 0, "auto_approved": 0}
+    assert early == {"reminded": 0, "auto_approved": 0, "completed": 0}
+    assert due == {"reminded": 1, "auto_approved": 0, "completed": 0}
+    assert again == {"reminded": 0, "auto_approved": 0, "completed": 0}
     [reminder] = emails_queued("svr_reminder")
     assert reminder["to"] == ["hannah@harbour.test"]
     assert f"/portal/tickets/{ticket.number}/svr/1/" in reminder["body"]
@@ -91,9 +91,9 @@ def test_auto_approval_closes_the_ticket_once_and_says_so(world, harbour):
     svr.refresh_from_db()
     ticket.refresh_from_db()
     # The reminder was due first and goes in the same sweep, before the approval.
-    assert early == {"reminded": 1, "auto_approved": 0}
-    assert due == {"reminded": 0, "auto_approved": 1}
-    assert again == {"reminded": 0, "auto_approved": 0}
+    assert early == {"reminded": 1, "auto_approved": 0, "completed": 0}
+    assert due == {"reminded": 0, "auto_approved": 1, "completed": 0}
+    assert again == {"reminded": 0, "auto_approved": 0, "completed": 0}
     assert svr.status == SvrStatus.AUTO_APPROVED
     assert ticket.stage == Stage.CLOSED
     assert ticket.close_reason == "svr_auto_approved"
@@ -110,7 +110,7 @@ def test_auto_approval_is_off_unless_the_client_turns_it_on(world):
 
     ticket.refresh_from_db()
     assert svr.auto_approve_due_at is None
-    assert done == {"reminded": 1, "auto_approved": 0}
+    assert done == {"reminded": 1, "auto_approved": 0, "completed": 0}
     assert ticket.stage == Stage.SVR_PENDING
 
 
@@ -121,5 +121,5 @@ def test_a_decided_svr_is_neither_reminded_nor_auto_approved(world, harbour):
         traveller.move_to(datetime(2027, 1, 20, tzinfo=SYDNEY))
         done = followups.sweep()
 
-    assert done == {"reminded": 0, "auto_approved": 0}
+    assert done == {"reminded": 0, "auto_approved": 0, "completed": 0}
     assert emails_queued("svr_reminder") == []
