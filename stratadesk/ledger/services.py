@@ -18,7 +18,7 @@ from stratadesk.core.abn import normalise_abn
 from stratadesk.core.errors import Conflict, NotFound, ValidationFailed
 from stratadesk.core.models import BusinessProfile
 from stratadesk.core.sequences import take_next
-from stratadesk.ledger import gst
+from stratadesk.ledger import gst, notices
 from stratadesk.ledger.models import (
     Account,
     AdjustmentLine,
@@ -341,6 +341,8 @@ def issue_invoice(actor, invoice, *, issue_date: date | None = None) -> Invoice:
         client=locked.client,
         data={"total": str(locked.total), "gst": str(locked.gst_total)},
     )
+    # The PDF, the billing contacts' email and the webhook, queued with the issue.
+    notices.invoice_issued(locked)
     logger.info(
         "invoice issued",
         extra={"invoice_id": locked.pk, "number": locked.reference_number},
