@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from stratadesk.clients.models import ClientOrganisation
-from stratadesk.demo import story
+from stratadesk.demo import ledger, story
 from stratadesk.demo.branding import create_branding
 from stratadesk.demo.sla import create_service_levels
 from stratadesk.demo.story import (
@@ -130,6 +130,8 @@ def load(seed: int = SEED) -> Cast:
     cast = build_cast(actor, now, HISTORY_DAYS)
     create_service_levels(cast)
     create_branding(cast)
+    # Before the stories: each approval charges the client at its agreed rates.
+    ledger.create_agreements(actor, cast)
 
     stories = plan(cast, seed)
     # Told in the order they start, so ticket numbers rise with creation time.
@@ -146,6 +148,7 @@ def load(seed: int = SEED) -> Cast:
     # does not announce weeks-old news on its first sweep (the caller suppresses
     # notifications).
     enforcement.sweep(now=now)
+    ledger.create_books(actor, cast, now)
     create_business_profile(actor)
     return cast
 
