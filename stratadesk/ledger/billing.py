@@ -5,7 +5,7 @@ Accounts builds a client's draft invoice for a period from them and its monthly 
 import logging
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -203,8 +203,11 @@ def set_agreement(actor, client, **terms) -> BillingAgreement:
 
 
 def _rate(value, name: str) -> Decimal:
-    amount = Decimal(str(value))
-    if amount < 0 or amount != gst.cents(amount):
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount < 0 or amount != gst.cents(amount):
         raise ValidationFailed(
             f"{name} is an amount in whole cents, not negative.",
             fields={name: ["Whole cents, not negative."]},
