@@ -507,7 +507,11 @@ def ledger_bill(request, bill_id):
 @ledger_required
 def ledger_bas(request):
     form, report = _bas_report(request)
-    context = {"form": form, "report": report}
+    return _render_bas(request, form, report)
+
+
+def _render_bas(request, form, report, *, lodge_form=None, error=None, status=None):
+    context = {"form": form, "report": report, "error": error}
     if report is not None:
         context.update(
             sections=[
@@ -520,11 +524,11 @@ def ledger_bas(request):
             ],
             simpler=[_label_row(report, name) for name in gst.SIMPLER_LABELS],
             lodged=_lodged(report),
-            lodge_form=LodgeForm(prefix="lodge"),
+            lodge_form=lodge_form or LodgeForm(prefix="lodge"),
             gst_method=LedgerSettings.current().get_gst_method_display(),
             query=_period_query(report),
         )
-    status = 200 if report is not None else INVALID
+    status = status or (200 if report is not None else INVALID)
     return render(request, "console/ledger/bas.html", context, status=status)
 
 
@@ -588,24 +592,32 @@ def ledger_bas_csv(request):
 @require_POST
 def ledger_bas_lodge(request):
     form = LodgeForm(request.POST, prefix="lodge")
-    if not form.is_valid():
-        messages.error(request, "Tick the confirmation and give the period to lodge.")
+    period = BasForm(
+        {k: request.POST.get(f"lodge-{k}", "") for k in BasForm.base_fields}
+    )
+    if not period.is_valid():
+        # No period to show: the BAS page of the current one, with nothing done.
+        messages.error(request, "Choose the period to lodge on the BAS page.")
         return redirect("console:ledger_bas")
-    data = form.cleaned_data
-    query = urlencode({key: str(data[key]) for key in ("start", "end", "basis")})
+    data = period.cleaned_data
+    report = bas.bas_report(data["start"], data["end"], data["basis"])
+    if not form.is_valid():
+        return _render_bas(request, period, report, lodge_form=form, status=INVALID)
+
     try:
         services.lodge_period(
             _actor(request), start=data["start"], end=data["end"], basis=data["basis"]
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"BAS {data['start']} to {data['end']} marked lodged; the period is "
-            "locked.",
+        attach_errors(form, exc)
+        return _render_bas(
+            request, period, report, lodge_form=form, error=exc, status=exc.status
         )
-    return redirect(f"{_url('console:ledger_bas')}?{query}")
+    messages.success(
+        request,
+        f"BAS {data['start']} to {data['end']} marked lodged; the period is locked.",
+    )
+    return redirect(f"{_url('console:ledger_bas')}?{_period_query(report)}")
 
 
 def _bas_report(request):

@@ -314,11 +314,16 @@ def test_marking_the_bas_lodged_locks_the_period(quarter, login, books):
     lodged = client.post("/console/ledger/bas/lodge/", {**lodge, "lodge-confirm": "on"})
     page = client.get("/console/ledger/bas/", QUARTER).content.decode()
 
-    assert unconfirmed.status_code == 302
+    assert unconfirmed.status_code == 422
+    assert "This field is required." in unconfirmed.content.decode()
     period = LodgedPeriod.objects.get()
     assert lodged.status_code == 302
     assert (period.start, period.end) == (date(2025, 7, 1), date(2025, 9, 30))
     assert "Lodged" in page and "Mark lodged and lock" not in page
+    again = client.post("/console/ledger/bas/lodge/", {**lodge, "lodge-confirm": "on"})
+    assert again.status_code == 409
+    assert "already lodged" in again.content.decode()
+    assert LodgedPeriod.objects.count() == 1
 
 
 @pytest.mark.parametrize(("persona", "status"), [("sam", 403), ("olivia", 403)])
