@@ -44,6 +44,7 @@ from .gate_forms import attach_errors
 from .ledger_forms import (
     BasForm,
     BillForm,
+    BillPaymentForm,
     BuildInvoiceForm,
     DraftForm,
     LineForm,
@@ -493,12 +494,56 @@ def _render_bills(request, form, line_forms, *, error=None, status=200):
 
 @ledger_required
 def ledger_bill(request, bill_id):
-    bill = get_object_or_404(Bill.objects.select_related("supplier"), pk=bill_id)
-    return render(
+    return _render_bill(request, _bill(bill_id))
+
+
+@ledger_required
+@require_POST
+def ledger_bill_pay(request, bill_id):
+    """Money paid to the supplier, allocated to this bill."""
+    bill = _bill(bill_id)
+    form = BillPaymentForm(request.POST, prefix="pay")
+    if not form.is_valid():
+        return _render_bill(request, bill, form=form, status=INVALID)
+    data = form.cleaned_data
+    try:
+        first, _ = submissions.once(
+            request,
+            lambda: services.make_payment(
+                _actor(request),
+                supplier=bill.supplier,
+                day=data["day"],
+                amount=data["amount"],
+                allocations=[(bill, data["amount"])],
+                reference=data["reference"],
+            ),
+        )
+    except DomainError as exc:
+        attach_errors(form, exc)
+        return _render_bill(request, bill, form=form, error=exc, status=exc.status)
+    messages.success(
         request,
-        "console/ledger/bill_detail.html",
-        {"bill": bill, "lines": bill.lines.all()},
+        f"Paid {data['amount']:,.2f} to {bill.supplier}."
+        if first
+        else submissions.ALREADY_SENT,
     )
+    return redirect("console:ledger_bill", bill_id=bill.pk)
+
+
+def _bill(bill_id) -> Bill:
+    return get_object_or_404(Bill.objects.select_related("supplier"), pk=bill_id)
+
+
+def _render_bill(request, bill, *, form=None, error=None, status=200):
+    initial = {"day": timezone.localdate(clock.now()), "amount": bill.balance}
+    context = {
+        "bill": bill,
+        "lines": bill.lines.all(),
+        "allocations": bill.allocations.select_related("payment"),
+        "form": form or BillPaymentForm(initial=initial, prefix="pay"),
+        "error": error,
+    }
+    return render(request, "console/ledger/bill_detail.html", context, status=status)
 
 
 # The BAS --------------------------------------------------------------------------

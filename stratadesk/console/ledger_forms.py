@@ -212,6 +212,21 @@ class PaymentForm(forms.Form):
         ]
 
 
+class BillPaymentForm(forms.Form):
+    """Money paid to a supplier against one of its bills."""
+
+    day = forms.DateField(label="Date paid", widget=DATE)
+    amount = forms.DecimalField(
+        label="Amount paid",
+        decimal_places=2,
+        min_value=0,
+        widget=forms.TextInput(MONEY_ATTRS),
+    )
+    reference = forms.CharField(
+        label="Reference (optional)", required=False, max_length=100
+    )
+
+
 class LodgeForm(BasForm):
     confirm = forms.BooleanField(
         label="I have lodged this BAS with the ATO; lock the period"

@@ -131,6 +131,11 @@ urlpatterns = [
     path("ledger/suppliers/", ledger.ledger_suppliers, name="ledger_suppliers"),
     path("ledger/bills/", ledger.ledger_bills, name="ledger_bills"),
     path("ledger/bills/<int:bill_id>/", ledger.ledger_bill, name="ledger_bill"),
+    path(
+        "ledger/bills/<int:bill_id>/pay/",
+        ledger.ledger_bill_pay,
+        name="ledger_bill_pay",
+    ),
     path("ledger/bas/", ledger.ledger_bas, name="ledger_bas"),
     path("ledger/bas/csv/", ledger.ledger_bas_csv, name="ledger_bas_csv"),
     path("ledger/bas/lodge/", ledger.ledger_bas_lodge, name="ledger_bas_lodge"),

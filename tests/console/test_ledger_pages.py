@@ -357,3 +357,27 @@ def test_the_nav_shows_the_ledger_only_to_those_who_keep_it(books, login):
 
     assert 'href="/console/ledger/"' in accounts
     assert 'href="/console/ledger/"' not in support
+
+
+def test_paying_a_bill_settles_what_is_owed_to_the_supplier(books, login):
+    alex = actor(books.alex)
+    supplier = services.create_supplier(alex, name="Cloud Co", abn="53004085616")
+    bill = services.record_bill(
+        alex,
+        supplier=supplier,
+        day=_today(),
+        lines=[{"description": "SaaS", "unit_price": D("100.00"), "tax_code": "NCG"}],
+    )
+    client = login(books.alex)
+    url = f"/console/ledger/bills/{bill.pk}/"
+
+    page = client.get(url).content.decode()
+    too_much = client.post(f"{url}pay/", {"pay-day": _today(), "pay-amount": "500.00"})
+    paid = client.post(f"{url}pay/", {"pay-day": _today(), "pay-amount": "110.00"})
+
+    assert 'value="110.00"' in page
+    assert too_much.status_code == 422
+    assert "more than the 110.00 owing" in too_much.content.decode()
+    assert paid.status_code == 302
+    bill.refresh_from_db()
+    assert bill.status == "paid"

@@ -72,6 +72,7 @@ MAY_BE_MISSING = {
     "ledger_invoice_delete",
     "ledger_invoice_pdf",
     "ledger_bill",
+    "ledger_bill_pay",
     "invoice_pdf",
 }
 # Open to anyone (sign-in), or needing query parameters to mean anything.
