@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stratadesk.core.models import AuditEvent, BusinessProfile
@@ -381,3 +383,30 @@ def test_paying_a_bill_settles_what_is_owed_to_the_supplier(books, login):
     assert paid.status_code == 302
     bill.refresh_from_db()
     assert bill.status == "paid"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/console/ledger/invoices/", "/console/ledger/payments/", "/portal/invoices/"],
+)
+def test_lists_read_the_same_number_of_queries_however_many_invoices(books, login, url):
+    def paid_invoice():
+        invoice = _issued(books)
+        services.receive_payment(
+            actor(books.alex),
+            client=books.harbour,
+            day=_today(),
+            amount=invoice.total,
+            allocations=[(invoice, invoice.total)],
+        )
+
+    client = login(books.hannah if url.startswith("/portal") else books.alex)
+    paid_invoice()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        paid_invoice()
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url).status_code == 200
+
+    assert len(five) == len(one)
