@@ -133,6 +133,9 @@ def ledger_home(request):
             "drafts": selectors.invoices_for(request.user)
             .filter(status=InvoiceStatus.DRAFT)
             .select_related("client"),
+            "clients": ClientOrganisation.objects.filter(is_active=True)
+            .select_related("billing_agreement")
+            .order_by("name"),
         },
     )
 
