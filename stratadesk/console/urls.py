@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, api_access, reports, views, webhooks
+from . import account, api_access, ledger, reports, views, webhooks
 
 app_name = "console"
 
@@ -89,5 +89,64 @@ urlpatterns = [
         "webhooks/deliveries/<int:delivery_id>/replay/",
         webhooks.webhook_replay,
         name="webhook_replay",
+    ),
+    path("ledger/", ledger.ledger_home, name="ledger_home"),
+    path(
+        "ledger/clients/<int:client_id>/",
+        ledger.ledger_client,
+        name="ledger_client",
+    ),
+    path(
+        "ledger/clients/<int:client_id>/payment/",
+        ledger.ledger_payment_new,
+        name="ledger_payment_new",
+    ),
+    path("ledger/invoices/", ledger.ledger_invoices, name="ledger_invoices"),
+    path(
+        "ledger/invoices/<int:invoice_id>/",
+        ledger.ledger_invoice,
+        name="ledger_invoice",
+    ),
+    path(
+        "ledger/invoices/<int:invoice_id>/lines/",
+        ledger.ledger_invoice_line_add,
+        name="ledger_invoice_line_add",
+    ),
+    path(
+        "ledger/invoices/<int:invoice_id>/lines/<int:line_id>/remove/",
+        ledger.ledger_invoice_line_remove,
+        name="ledger_invoice_line_remove",
+    ),
+    path(
+        "ledger/invoices/<int:invoice_id>/issue/",
+        ledger.ledger_invoice_issue,
+        name="ledger_invoice_issue",
+    ),
+    path(
+        "ledger/invoices/<int:invoice_id>/delete/",
+        ledger.ledger_invoice_delete,
+        name="ledger_invoice_delete",
+    ),
+    path(
+        "ledger/invoices/<int:invoice_id>/pdf/",
+        ledger.ledger_invoice_pdf,
+        name="ledger_invoice_pdf",
+    ),
+    path("ledger/payments/", ledger.ledger_payments, name="ledger_payments"),
+    path("ledger/suppliers/", ledger.ledger_suppliers, name="ledger_suppliers"),
+    path("ledger/bills/", ledger.ledger_bills, name="ledger_bills"),
+    path("ledger/bills/<int:bill_id>/", ledger.ledger_bill, name="ledger_bill"),
+    path(
+        "ledger/bills/<int:bill_id>/pay/",
+        ledger.ledger_bill_pay,
+        name="ledger_bill_pay",
+    ),
+    path("ledger/bas/", ledger.ledger_bas, name="ledger_bas"),
+    path("ledger/bas/csv/", ledger.ledger_bas_csv, name="ledger_bas_csv"),
+    path("ledger/bas/lodge/", ledger.ledger_bas_lodge, name="ledger_bas_lodge"),
+    path(
+        "ledger/bas/labels/<str:label>/",
+        ledger.ledger_bas_label,
+        name="ledger_bas_label",
     ),
 ]

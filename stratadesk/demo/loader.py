@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from stratadesk.clients.models import ClientOrganisation
-from stratadesk.demo import story
+from stratadesk.demo import ledger, story
 from stratadesk.demo.branding import create_branding
 from stratadesk.demo.sla import create_service_levels
 from stratadesk.demo.story import (
@@ -131,6 +131,8 @@ def load(seed: int = SEED) -> Cast:
     cast = build_cast(actor, now, HISTORY_DAYS)
     create_service_levels(cast)
     create_branding(cast)
+    # Before the stories: each approval charges the client at its agreed rates.
+    ledger.create_agreements(actor, cast)
 
     stories = plan(cast, seed)
     # Told in the order they start, so ticket numbers rise with creation time.
@@ -150,6 +152,7 @@ def load(seed: int = SEED) -> Cast:
     # Likewise the story's overdue SVRs: reminded, or auto-approved where the
     # client's agreement says so, as the worker would have done at the time.
     followups.sweep(now=now)
+    ledger.create_books(actor, cast, now)
     create_business_profile(actor)
     return cast
 

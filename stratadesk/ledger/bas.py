@@ -333,6 +333,35 @@ _ACCRUED_KINDS = [
 ]
 
 
+# The labels each label is made of, as the form derives them; a reported label is
+# made of itself. The drill-down of a derived label lists its parts' documents.
+LABEL_PARTS: dict[str, tuple[str, ...]] = {
+    "G5": ("G2", "G3", "G4"),
+    "G6": ("G1", "G2", "G3", "G4"),
+    "G8": ("G1", "G2", "G3", "G4", "G7"),
+    "G9": ("G1", "G2", "G3", "G4", "G7"),
+    "G12": ("G10", "G11"),
+    "G16": ("G13", "G14", "G15"),
+    "G17": ("G10", "G11", "G13", "G14", "G15"),
+    "G19": ("G10", "G11", "G13", "G14", "G15", "G18"),
+    "G20": ("G10", "G11", "G13", "G14", "G15", "G18"),
+    "W5": ("W2", "W3", "W4"),
+    "4": ("W2", "W3", "W4"),
+    "8A": ("1A", "W2", "W3", "W4"),
+    "8B": ("1B",),
+    "9": ("1A", "W2", "W3", "W4", "1B"),
+}
+
+
+def label_parts(label: str) -> tuple[str, ...]:
+    return LABEL_PARTS.get(label, (label,))
+
+
+def drilldown_for(report: BasReport, label: str) -> dict[str, list[Contribution]]:
+    """The documents behind `label`, by the reported label each one counts at."""
+    return {part: report.drilldown.get(part, []) for part in label_parts(label)}
+
+
 def as_json(report: BasReport, *, drilldown: bool = False) -> dict:
     """The report as JSON: every label a number keyed by its name ("G1", "1A")."""
     data: dict = {name: int(value) for name, value in report.labels.items()}

@@ -5,7 +5,7 @@ Accounts builds a client's draft invoice for a period from them and its monthly 
 import logging
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -168,3 +168,48 @@ def build_invoice(actor, client, start: date, end: date, *, issue_date=None):
         data={"charges": len(charges), "start": str(start), "end": str(end)},
     )
     return invoice
+
+
+MONEY_TERMS = {"business_hours_rate", "after_hours_rate", "travel_rate", "monthly_fee"}
+AGREEMENT_TERMS = MONEY_TERMS | {"payment_terms_days", "monthly_fee_description"}
+
+
+@transaction.atomic
+def set_agreement(actor, client, **terms) -> BillingAgreement:
+    """Create or change `client`'s billing agreement; charges already recorded keep
+    the rates they were recorded at."""
+    require_ledger(actor)
+    unknown = set(terms) - AGREEMENT_TERMS
+    if unknown:
+        raise ValidationFailed(f"Not billing terms: {', '.join(sorted(unknown))}.")
+    for name in MONEY_TERMS & set(terms):
+        terms[name] = _rate(terms[name], name)
+
+    agreement, created = BillingAgreement.objects.select_for_update().get_or_create(
+        client=client, defaults=terms
+    )
+    if not created:
+        for name, value in terms.items():
+            setattr(agreement, name, value)
+        agreement.save(update_fields=list(terms))
+    audit.record(
+        actor,
+        "billing_agreement.created" if created else "billing_agreement.updated",
+        agreement,
+        client=client,
+        data={name: str(value) for name, value in terms.items()},
+    )
+    return agreement
+
+
+def _rate(value, name: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount < 0 or amount != gst.cents(amount):
+        raise ValidationFailed(
+            f"{name} is an amount in whole cents, not negative.",
+            fields={name: ["Whole cents, not negative."]},
+        )
+    return amount

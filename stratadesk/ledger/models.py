@@ -309,6 +309,9 @@ class Invoice(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now)
     issued_at = models.DateTimeField(null=True, blank=True)
+    # The tax invoice as the client receives it, rendered by the worker once issued.
+    pdf = models.FileField(upload_to="invoices/", blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issue_date", "-number", "-id"]

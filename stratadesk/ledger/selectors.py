@@ -1,9 +1,19 @@
 """Reading the ledger: scoped helpers, so no interface forgets a client filter."""
 
+from dataclasses import dataclass, field
+from decimal import Decimal
+
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from stratadesk.ledger.models import Invoice, InvoiceStatus, JournalEntry
+from stratadesk.core.models import BusinessProfile
+from stratadesk.ledger import gst
+from stratadesk.ledger.models import (
+    Invoice,
+    InvoiceStatus,
+    JournalEntry,
+    UnbilledCharge,
+)
 from stratadesk.people.permissions import Action, scope_for
 
 
@@ -38,3 +48,74 @@ def unbalanced_entries() -> list[JournalEntry]:
         for entry in entries.iterator()
         if entry.debits != entry.credits or not entry.debits
     ]
+
+
+def invoice_for(user, pk: int) -> Invoice | None:
+    """One invoice `user` may read, or None: another client's is as missing."""
+    return invoices_for(user).select_related("client").filter(pk=pk).first()
+
+
+def open_invoices(client) -> QuerySet[Invoice]:
+    """A client's issued invoices with something still owing, oldest first."""
+    owing = [InvoiceStatus.ISSUED, InvoiceStatus.PARTLY_PAID]
+    return Invoice.objects.filter(client=client, status__in=owing).order_by(
+        "issue_date", "number"
+    )
+
+
+@dataclass
+class Unbilled:
+    """One client's work not yet invoiced, as the Accounts page lists it."""
+
+    client: object
+    charges: list[UnbilledCharge] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(
+            (gst.line_amount(c.quantity, c.unit_price) for c in self.charges),
+            Decimal("0.00"),
+        )
+
+    @property
+    def first_date(self):
+        return min(charge.date for charge in self.charges)
+
+    @property
+    def last_date(self):
+        return max(charge.date for charge in self.charges)
+
+
+def unbilled_by_client(client=None) -> list[Unbilled]:
+    """Charges not yet on an invoice, grouped by client (one client when given)."""
+    charges = UnbilledCharge.objects.filter(invoice_line__isnull=True)
+    if client is not None:
+        charges = charges.filter(client=client)
+    groups: dict[int, Unbilled] = {}
+    for charge in charges.select_related("client", "svr__ticket").order_by(
+        "client__name", "date", "id"
+    ):
+        groups.setdefault(charge.client_id, Unbilled(charge.client)).charges.append(
+            charge
+        )
+    return list(groups.values())
+
+
+def draft_review(invoice: Invoice):
+    """Each line of a draft with what it comes to if issued now, and the totals.
+
+    Issued invoices carry their own figures; this is for the review before issuing,
+    under the draft's rounding rule and the MSP's GST registration.
+    """
+    profile = BusinessProfile.current()
+    registered = profile.gst_registered if profile is not None else True
+    lines = list(invoice.lines.order_by("position", "id"))
+    totals = gst.invoice_totals(
+        [
+            gst.LineInput(line.amount, line.tax_code, line.prices_include_gst)
+            for line in lines
+        ],
+        invoice.rounding,
+        registered=registered,
+    )
+    return list(zip(lines, totals.lines, strict=True)), totals

@@ -15,10 +15,15 @@ from django.utils import timezone
 
 from stratadesk.core import audit, clock
 from stratadesk.core.abn import normalise_abn
-from stratadesk.core.errors import Conflict, NotFound, ValidationFailed
+from stratadesk.core.errors import (
+    Conflict,
+    NotFound,
+    ValidationFailed,
+    full_clean_or_fail,
+)
 from stratadesk.core.models import BusinessProfile
 from stratadesk.core.sequences import take_next
-from stratadesk.ledger import gst
+from stratadesk.ledger import gst, notices
 from stratadesk.ledger.models import (
     Account,
     AdjustmentLine,
@@ -341,6 +346,8 @@ def issue_invoice(actor, invoice, *, issue_date: date | None = None) -> Invoice:
         client=locked.client,
         data={"total": str(locked.total), "gst": str(locked.gst_total)},
     )
+    # The PDF, the billing contacts' email and the webhook, queued with the issue.
+    notices.invoice_issued(locked)
     logger.info(
         "invoice issued",
         extra={"invoice_id": locked.pk, "number": locked.reference_number},
@@ -996,3 +1003,39 @@ def get_invoice(pk: int) -> Invoice:
     if invoice is None:
         raise NotFound(f"No invoice {pk}.")
     return invoice
+
+
+# Settings -------------------------------------------------------------------------
+
+SETTINGS_FIELDS = {
+    "basis",
+    "bas_frequency",
+    "rounding",
+    "gst_method",
+    "simpler_bas",
+    "invoice_series",
+    "bank_account_name",
+    "bank_bsb",
+    "bank_account_number",
+}
+
+
+@transaction.atomic
+def update_settings(actor, **fields) -> LedgerSettings:
+    """Change how the books are kept and the bank details printed on invoices."""
+    require_ledger(actor)
+    unknown = set(fields) - SETTINGS_FIELDS
+    if unknown:
+        raise ValidationFailed(f"Not ledger settings: {', '.join(sorted(unknown))}.")
+    settings = LedgerSettings.current()
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    full_clean_or_fail(settings)
+    settings.save(update_fields=list(fields))
+    audit.record(
+        actor,
+        "ledger_settings.updated",
+        settings,
+        data={name: str(value) for name, value in fields.items()},
+    )
+    return settings

@@ -44,7 +44,13 @@ def queue_ticket_email(event: str, ticket, to: list[str], **context) -> None:
 
 
 def queue_email(
-    event: str, to: list[str], *, ticket_id=None, attach_svr=None, **context
+    event: str,
+    to: list[str],
+    *,
+    ticket_id=None,
+    attach_svr=None,
+    attach_invoice=None,
+    **context,
 ) -> None:
     """Render notifications/email/<event>.*.txt with `context` and queue the send."""
     recipients = sorted({address for address in to if address})
@@ -65,6 +71,7 @@ def queue_email(
         event=event,
         ticket_id=ticket_id,
         attach_svr=attach_svr,
+        attach_invoice=attach_invoice,
     )
 
 

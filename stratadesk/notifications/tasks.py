@@ -18,12 +18,15 @@ def send_email(
     event: str,
     ticket_id=None,
     attach_svr: int | None = None,
+    attach_invoice: int | None = None,
 ):
     message = EmailMessage(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
     )
     if attach_svr is not None:
         _attach_svr_pdf(message, attach_svr)
+    if attach_invoice is not None:
+        _attach_invoice_pdf(message, attach_invoice)
     message.send()
     logger.info(
         "email sent",
@@ -49,6 +52,23 @@ def _attach_svr_pdf(message, svr_id: int) -> None:
     if svr is None:
         return
     name, content = documents.pdf_for_email(svr)
+    message.attach(name, content, "application/pdf")
+
+
+def _attach_invoice_pdf(message, invoice_id: int) -> None:
+    """Attach the invoice's PDF, rendering it here if the worker has not yet.
+
+    As for the SVR, the email is queued with the change that issued the invoice,
+    before its PDF exists.
+    """
+    # Imported here: the ledger queues emails through this module.
+    from stratadesk.ledger import documents
+    from stratadesk.ledger.models import Invoice
+
+    invoice = Invoice.objects.select_related("client").filter(pk=invoice_id).first()
+    if invoice is None or invoice.is_draft:
+        return
+    name, content = documents.pdf_for_email(invoice)
     message.attach(name, content, "application/pdf")
 
 

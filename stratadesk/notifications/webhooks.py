@@ -143,6 +143,25 @@ def svr_data(svr) -> dict:
     }
 
 
+def invoice_data(invoice) -> dict:
+    """An issued invoice's facts: what the client owes, by when, and its document."""
+    site = settings.SITE_URL.rstrip("/")
+    return {
+        "invoice": {
+            "id": invoice.pk,
+            "number": invoice.reference_number,
+            "status": invoice.status,
+            "tax_invoice": invoice.tax_invoice,
+            "issue_date": invoice.issue_date.isoformat(),
+            "due_date": invoice.due_date.isoformat(),
+            "net_total": str(invoice.net_total),
+            "gst_total": str(invoice.gst_total),
+            "total": str(invoice.total),
+            "pdf_url": f"{site}/portal/invoices/{invoice.pk}/pdf/",
+        }
+    }
+
+
 def _ticket_url(ticket) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/api/v1/tickets/{ticket.number}"
 

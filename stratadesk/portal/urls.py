@@ -2,7 +2,7 @@ from django.urls import path
 
 from stratadesk.people.sign_in import ClientSignInView
 
-from . import branding, views
+from . import branding, invoices, views
 
 app_name = "portal"
 
@@ -26,6 +26,12 @@ urlpatterns = [
     ),
     path("reports/", views.svr_index, name="svr_index"),
     path("notifications/", views.preferences, name="preferences"),
+    path("invoices/", invoices.invoice_list, name="invoice_list"),
+    path(
+        "invoices/<int:invoice_id>/pdf/",
+        invoices.invoice_pdf,
+        name="invoice_pdf",
+    ),
     path(
         "tickets/<int:number>/svr/<int:version>/",
         views.svr_detail,

@@ -13,6 +13,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from stratadesk.api import keys
 from stratadesk.api.models import ClientApiKey, StaffToken
 from stratadesk.core.models import AuditEvent
+from stratadesk.ledger.models import (
+    Bill,
+    Invoice,
+    JournalEntry,
+    LodgedPeriod,
+    Payment,
+    Supplier,
+    UnbilledCharge,
+)
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.models import WebhookDelivery, WebhookEndpoint
 from stratadesk.people.permissions import Action, can
@@ -44,11 +53,28 @@ PAGE_ACTION = {
     "webhook_": Action.CONFIGURE,
     "api_key": Action.MANAGE_API_KEYS,
     "sla_report": Action.READ_SLA_REPORT,
+    "ledger_": Action.KEEP_LEDGER,
+    "invoice_": Action.READ_INVOICES,
 }
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
 # branding): "not found" is a right answer there even for a persona allowed in.
-MAY_BE_MISSING = {"svr_pdf", "svr_detail", "branding_css", "branding_logo"}
+# The walk has no invoice, bill or line: their pages are "not found" for everyone.
+MAY_BE_MISSING = {
+    "svr_pdf",
+    "svr_detail",
+    "branding_css",
+    "branding_logo",
+    "ledger_invoice",
+    "ledger_invoice_line_add",
+    "ledger_invoice_line_remove",
+    "ledger_invoice_issue",
+    "ledger_invoice_delete",
+    "ledger_invoice_pdf",
+    "ledger_bill",
+    "ledger_bill_pay",
+    "invoice_pdf",
+}
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
 
@@ -84,6 +110,10 @@ def _fill(route, ticket, attachment, delivery, credentials):
         .replace("<int:version>", "1")
         .replace("<slug:key_prefix>", key.prefix)
         .replace("<slug:token_prefix>", token.prefix)
+        .replace("<int:invoice_id>", "1")
+        .replace("<int:line_id>", "1")
+        .replace("<int:bill_id>", "1")
+        .replace("<str:label>", "G1")
     )
 
 
@@ -122,6 +152,13 @@ def _state(ticket):
         list(WebhookDelivery.objects.values()),
         list(ClientApiKey.objects.values()),
         list(StaffToken.objects.values()),
+        Invoice.objects.count(),
+        UnbilledCharge.objects.count(),
+        Payment.objects.count(),
+        Bill.objects.count(),
+        Supplier.objects.count(),
+        LodgedPeriod.objects.count(),
+        JournalEntry.objects.count(),
     )
 
 

@@ -1,0 +1,31 @@
+"""Client portal: the organisation's issued invoices and their PDFs.
+
+Every invoice is read through stratadesk.ledger.selectors.invoices_for, so another
+organisation's invoice, or a draft, is a 404 exactly like an id never used.
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from stratadesk.console.ledger import invoice_pdf_response
+from stratadesk.ledger import selectors
+
+from .access import client_required
+
+PER_PAGE = 50
+
+
+@client_required
+def invoice_list(request):
+    invoices = selectors.invoices_for(request.user).order_by("-issue_date", "-number")
+    page = Paginator(invoices, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/invoice_list.html", {"page": page})
+
+
+@client_required
+def invoice_pdf(request, invoice_id):
+    invoice = selectors.invoice_for(request.user, invoice_id)
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return invoice_pdf_response(invoice)
