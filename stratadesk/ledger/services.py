@@ -52,6 +52,8 @@ from stratadesk.ledger.posting import (
     require_ledger,
     reversal_legs,
 )
+from stratadesk.notifications.dispatch import notify
+from stratadesk.notifications.models import NotifyEvent, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -341,11 +343,30 @@ def issue_invoice(actor, invoice, *, issue_date: date | None = None) -> Invoice:
         client=locked.client,
         data={"total": str(locked.total), "gst": str(locked.gst_total)},
     )
+    notify(
+        NotifyEvent.INVOICE_ISSUED,
+        client=locked.client,
+        key=locked.pk,
+        invoice=locked,
+        webhook=(WebhookEvent.INVOICE_ISSUED, _invoice_data(locked)),
+    )
     logger.info(
         "invoice issued",
         extra={"invoice_id": locked.pk, "number": locked.reference_number},
     )
     return locked
+
+
+def _invoice_data(invoice: Invoice) -> dict:
+    """What a client's system hears of an issued invoice: its totals and dates."""
+    return {
+        "id": invoice.pk,
+        "reference": invoice.reference_number,
+        "total": str(invoice.total),
+        "gst": str(invoice.gst_total),
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+    }
 
 
 def _settle_status(invoice: Invoice) -> str:
