@@ -2,7 +2,7 @@ from django.urls import path
 
 from stratadesk.people.sign_in import ClientSignInView
 
-from . import branding, views
+from . import branding, notices, views
 
 app_name = "portal"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     ),
     path("reports/", views.svr_index, name="svr_index"),
     path("notifications/", views.preferences, name="preferences"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/read/", notices.notice_read_all, name="notices_read_all"),
+    path("notices/<int:notice_id>/read/", notices.notice_read, name="notice_read"),
     path(
         "tickets/<int:number>/svr/<int:version>/",
         views.svr_detail,

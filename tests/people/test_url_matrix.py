@@ -14,7 +14,7 @@ from stratadesk.api import keys
 from stratadesk.api.models import ClientApiKey, StaffToken
 from stratadesk.core.models import AuditEvent
 from stratadesk.notifications import webhooks
-from stratadesk.notifications.models import WebhookDelivery, WebhookEndpoint
+from stratadesk.notifications.models import Notice, WebhookDelivery, WebhookEndpoint
 from stratadesk.people.permissions import Action, can
 from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets import services
@@ -48,7 +48,14 @@ PAGE_ACTION = {
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
 # branding): "not found" is a right answer there even for a persona allowed in.
-MAY_BE_MISSING = {"svr_pdf", "svr_detail", "branding_css", "branding_logo"}
+# A notice is its owner's alone: everyone else is told it does not exist.
+MAY_BE_MISSING = {
+    "svr_pdf",
+    "svr_detail",
+    "branding_css",
+    "branding_logo",
+    "notice_read",
+}
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
 
@@ -72,7 +79,7 @@ ROUTES = [
 ]
 
 
-def _fill(route, ticket, attachment, delivery, credentials):
+def _fill(route, ticket, attachment, delivery, credentials, notice):
     key, token = credentials
     return "/" + (
         route.replace("<int:number>", str(ticket.number))
@@ -81,6 +88,7 @@ def _fill(route, ticket, attachment, delivery, credentials):
         .replace("<int:client_id>", str(ticket.client_id))
         .replace("<int:endpoint_id>", str(delivery.endpoint_id))
         .replace("<int:delivery_id>", str(delivery.pk))
+        .replace("<int:notice_id>", str(notice.pk))
         .replace("<int:version>", "1")
         .replace("<slug:key_prefix>", key.prefix)
         .replace("<slug:token_prefix>", token.prefix)
@@ -122,6 +130,7 @@ def _state(ticket):
         list(WebhookDelivery.objects.values()),
         list(ClientApiKey.objects.values()),
         list(StaffToken.objects.values()),
+        list(Notice.objects.values()),
     )
 
 
@@ -161,6 +170,12 @@ def delivery(world, ticket):
 
 
 @pytest.fixture
+def notice(world, ticket):
+    """Harry's notice of his own ticket: anyone else marking it read is refused."""
+    return Notice.objects.filter(user=world.harry, ticket=ticket).first()
+
+
+@pytest.fixture
 def credentials(world, ticket):
     """A client key of the ticket's client, and Sam's own staff token."""
     key, _ = keys.create_client_key(
@@ -173,12 +188,22 @@ def credentials(world, ticket):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("route", "namespace", "name"), ROUTES)
 def test_every_url_answers_each_persona_as_the_matrix_says(
-    world, ticket, delivery, credentials, client, persona, route, namespace, name
+    world,
+    ticket,
+    delivery,
+    credentials,
+    notice,
+    client,
+    persona,
+    route,
+    namespace,
+    name,
 ):
     user = None if persona == "anonymous" else getattr(world, persona)
     if user is not None:
         client.force_login(user)
-    url = _fill(route, ticket, ticket.attachments.get(), delivery, credentials)
+    attachment = ticket.attachments.get()
+    url = _fill(route, ticket, attachment, delivery, credentials, notice)
     allowed = _allowed(user, namespace, ticket, route, name)
     before = _state(ticket)
 
