@@ -6,8 +6,8 @@ from django.db import transaction
 
 from stratadesk.clients.models import ClientOrganisation, Contact, Site
 from stratadesk.core import audit
-from stratadesk.notifications import rules
 from stratadesk.core.errors import ValidationFailed, full_clean_or_fail
+from stratadesk.notifications import rules
 
 logger = logging.getLogger(__name__)
 
