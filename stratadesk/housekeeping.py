@@ -15,7 +15,7 @@ from django.tasks import task
 from stratadesk.api import idempotency
 from stratadesk.core import clock, submissions
 from stratadesk.core.periodic import schedule_if_idle
-from stratadesk.notifications import webhooks
+from stratadesk.notifications import outbox, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,9 @@ def run_once() -> dict[str, int]:
         "submission_tokens_purged": submissions.purge(),
         "webhook_deliveries_resumed": webhooks.resume_stalled(),
     }
+    emails = outbox.resume_stalled()
+    done["email_deliveries_resumed"] = emails["resumed"]
+    done["email_deliveries_lost"] = emails["lost"]
     logger.info("housekeeping done", extra=done)
     return done
 

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "stratadesk.portal.branding.context",
+                "stratadesk.notifications.notices.context",
             ],
         },
     },

@@ -8,6 +8,8 @@ from stratadesk.clients.models import (
 )
 from stratadesk.core import clock
 from stratadesk.core.admin_audit import AuditedAdmin
+from stratadesk.notifications import rules
+from stratadesk.notifications.admin import install_default_rules
 
 
 class ContactInline(admin.TabularInline):
@@ -42,6 +44,13 @@ class ClientOrganisationAdmin(AuditedAdmin, admin.ModelAdmin):
     search_fields = ["name", "slug", "abn"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ContactInline, SiteInline, BrandingInline]
+    actions = [install_default_rules]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new client starts with its own copy of the default rules.
+            rules.install_defaults(obj)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

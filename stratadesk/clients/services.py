@@ -7,6 +7,7 @@ from django.db import transaction
 from stratadesk.clients.models import ClientOrganisation, Contact, Site
 from stratadesk.core import audit
 from stratadesk.core.errors import ValidationFailed, full_clean_or_fail
+from stratadesk.notifications import rules
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +17,8 @@ def create_client(actor, **fields) -> ClientOrganisation:
     client = ClientOrganisation(**fields)
     full_clean_or_fail(client)
     client.save()
+    # Its own copy of the default rules, for an Admin to edit.
+    rules.install_defaults(client)
     audit.record(actor, "client.created", client, client=client)
     logger.info("client created", extra={"client_id": client.pk})
     return client

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import account, api_access, ledger, reports, views, webhooks
+from . import account, api_access, ledger, notices, reports, views, webhooks
 
 app_name = "console"
 
 urlpatterns = [
     path("", views.ticket_list, name="ticket_list"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/read/", notices.notice_read_all, name="notices_read_all"),
+    path("notices/<int:notice_id>/read/", notices.notice_read, name="notice_read"),
+    path("notifications/", notices.preferences, name="preferences"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket_detail"),
     path(
         "tickets/<int:number>/transition/<slug:name>/",

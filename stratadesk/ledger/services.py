@@ -23,7 +23,7 @@ from stratadesk.core.errors import (
 )
 from stratadesk.core.models import BusinessProfile
 from stratadesk.core.sequences import take_next
-from stratadesk.ledger import gst, notices
+from stratadesk.ledger import documents, gst
 from stratadesk.ledger.models import (
     Account,
     AdjustmentLine,
@@ -57,6 +57,9 @@ from stratadesk.ledger.posting import (
     require_ledger,
     reversal_legs,
 )
+from stratadesk.notifications import webhooks
+from stratadesk.notifications.dispatch import notify
+from stratadesk.notifications.models import NotifyEvent, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -346,8 +349,17 @@ def issue_invoice(actor, invoice, *, issue_date: date | None = None) -> Invoice:
         client=locked.client,
         data={"total": str(locked.total), "gst": str(locked.gst_total)},
     )
-    # The PDF, the billing contacts' email and the webhook, queued with the issue.
-    notices.invoice_issued(locked)
+    # The PDF, then whoever the client's rules name (its billing contacts, with the
+    # PDF attached, and its webhooks by default), all queued with the issue.
+    documents.queue_render(locked)
+    notify(
+        NotifyEvent.INVOICE_ISSUED,
+        client=locked.client,
+        key=locked.pk,
+        invoice=locked,
+        attach_invoice=locked.pk,
+        webhook=(WebhookEvent.INVOICE_ISSUED, webhooks.invoice_data(locked)),
+    )
     logger.info(
         "invoice issued",
         extra={"invoice_id": locked.pk, "number": locked.reference_number},

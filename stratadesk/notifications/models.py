@@ -150,10 +150,21 @@ class EmailTopic(models.TextChoices):
     TICKET_UPDATES = "ticket_updates", "Updates on my tickets"
     SVR_REQUESTS = "svr_requests", "Reports waiting for my approval, and reminders"
     SLA_NOTICES = "sla_notices", "Service level notices"
+    # Staff topics, chosen on the console's notifications page.
+    ASSIGNED_WORK = "assigned_work", "Tickets assigned to me, and SVR decisions"
+    SLA_ALERTS = "sla_alerts", "SLA warnings, breaches and escalations"
 
 
-# The emails each topic covers (notifications/email/<event>.*.txt). An email not
-# listed here (a sign-in code, say) is always sent.
+CLIENT_TOPICS = (
+    EmailTopic.TICKET_UPDATES,
+    EmailTopic.SVR_REQUESTS,
+    EmailTopic.SLA_NOTICES,
+)
+STAFF_TOPICS = (EmailTopic.ASSIGNED_WORK, EmailTopic.SLA_ALERTS)
+
+
+# The emails each topic covers (notifications/email/<template>.*). An email not
+# listed here (a sign-in code, an invoice) is always sent.
 TOPIC_OF_EVENT = {
     "ticket_created": EmailTopic.TICKET_UPDATES,
     "ticket_pending_client": EmailTopic.TICKET_UPDATES,
@@ -161,6 +172,14 @@ TOPIC_OF_EVENT = {
     "svr_issued": EmailTopic.SVR_REQUESTS,
     "svr_reminder": EmailTopic.SVR_REQUESTS,
     "sla_client_notice": EmailTopic.SLA_NOTICES,
+    "ticket_update": EmailTopic.TICKET_UPDATES,
+    "ticket_stage_changed": EmailTopic.TICKET_UPDATES,
+    "ticket_commented": EmailTopic.TICKET_UPDATES,
+    "ticket_assigned": EmailTopic.ASSIGNED_WORK,
+    "svr_decided": EmailTopic.ASSIGNED_WORK,
+    "sla_warning": EmailTopic.SLA_ALERTS,
+    "sla_breached": EmailTopic.SLA_ALERTS,
+    "sla_escalated": EmailTopic.SLA_ALERTS,
 }
 
 
@@ -185,3 +204,190 @@ class EmailPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.topic} {'on' if self.email else 'off'}"
+
+
+# Notification rules ------------------------------------------------------------------
+
+
+class NotifyEvent(models.TextChoices):
+    """What happened, as the notification rules name it."""
+
+    TICKET_CREATED = "ticket_created", "Ticket raised"
+    TICKET_ASSIGNED = "ticket_assigned", "Ticket assigned"
+    STAGE_CHANGED = "stage_changed", "Ticket moved to another stage"
+    PUBLIC_COMMENT = "public_comment", "Public reply on a ticket"
+    SLA_WARNING = "sla_warning", "SLA target nearly due"
+    SLA_BREACHED = "sla_breached", "SLA target breached"
+    ESCALATION = "escalation", "SLA escalation"
+    SVR_ISSUED = "svr_issued", "SVR issued for approval"
+    SVR_REMINDER = "svr_reminder", "SVR approval reminder"
+    SVR_DECIDED = "svr_decided", "SVR approved or rejected"
+    INVOICE_ISSUED = "invoice_issued", "Invoice issued"
+
+
+class Audience(models.TextChoices):
+    """Who a rule tells. Client audiences are contacts of the event's client."""
+
+    REQUESTER = "requester", "The ticket's requester"
+    WATCHERS = "watchers", "The ticket's watchers"
+    APPROVERS = "approvers", "The client's approvers (an SVR's own, when there is one)"
+    BILLING = "billing", "The client's billing contacts"
+    ASSIGNEE = "assignee", "The assignee"
+    ASSIGNEE_OR_OPERATIONS = "assignee_or_ops", "The assignee, else Operations"
+    OPERATIONS = "operations", "Operations"
+    STAFF_USER = "staff_user", "A named staff member"
+    SVR_ISSUER = "svr_issuer", "Whoever issued the SVR"
+    ESCALATION_TARGETS = "escalation", "Whoever the SLA escalation rule names"
+    WEBHOOKS = "webhooks", "The client's webhook endpoints"
+
+
+CLIENT_AUDIENCES = frozenset(
+    {Audience.REQUESTER, Audience.WATCHERS, Audience.APPROVERS, Audience.BILLING}
+)
+
+
+class NotificationRule(models.Model):
+    """One line of a client's rules: on `event`, tell `audience` by these channels.
+
+    A client with no rules at all is told by notifications.rules.DEFAULT_RULES.
+    """
+
+    client = models.ForeignKey(
+        "clients.ClientOrganisation",
+        on_delete=models.CASCADE,
+        related_name="notification_rules",
+    )
+    event = models.CharField(max_length=20, choices=NotifyEvent.choices)
+    # Only for "stage changed": the stage moved to; blank means any stage.
+    stage = models.CharField(max_length=20, blank=True)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Only for a named staff member.",
+    )
+    email = models.BooleanField(default=True)
+    in_app = models.BooleanField("in-app notice", default=False)
+
+    class Meta:
+        ordering = ["client", "event", "stage", "audience", "pk"]
+        verbose_name = "notification rule"
+
+    def __str__(self):
+        return f"{self.client_id} {self.event} {self.stage} {self.audience}"
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class EmailDelivery(models.Model):
+    """One email about one event to one address, composed when the event happened.
+
+    Unique on (event_key, to_address): a recipient is emailed once per event however
+    often the code that caused it runs. The worker claims the row before sending
+    and never sends one that is sent, sending or failed.
+    """
+
+    event_key = models.CharField(max_length=120)
+    event = models.CharField(max_length=20, blank=True)
+    # The template it was composed from: notifications/email/<template>.*
+    template = models.CharField(max_length=40)
+    to_address = models.EmailField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact = models.ForeignKey(
+        "clients.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    client = models.ForeignKey(
+        "clients.ClientOrganisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    # Message-ID, threading, loop and Reply-To headers, fixed when composed.
+    headers = models.JSONField(default=dict)
+    attach_svr = models.PositiveIntegerField(null=True, blank=True)
+    attach_invoice = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempt_count = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = "email delivery"
+        verbose_name_plural = "email deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "to_address"], name="email_once_per_event"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.template} to {self.to_address} ({self.status})"
+
+
+class Notice(models.Model):
+    """An in-app notice: the bell in the header counts the unread ones."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    event_key = models.CharField(max_length=120)
+    event = models.CharField(max_length=20, choices=NotifyEvent.choices)
+    text = models.CharField(max_length=300)
+    link = models.CharField(max_length=300, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "user"], name="notice_once_per_event"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text

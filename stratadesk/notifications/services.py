@@ -2,19 +2,27 @@
 
 The database task backend writes the task row in the caller's transaction, so a change
 that rolls back sends nothing, and a committed change always has its sends queued.
-Issue 7 replaces the fixed recipients below with per-client notification rules.
+Who is told about a client's event is decided by notifications.dispatch.notify from
+the client's rules; this module composes and queues each email, one per recipient.
 """
 
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from stratadesk.core import audit, clock
-from stratadesk.notifications.models import TOPIC_OF_EVENT, EmailPreference, EmailTopic
+from stratadesk.notifications.models import (
+    CLIENT_TOPICS,
+    STAFF_TOPICS,
+    TOPIC_OF_EVENT,
+    EmailDelivery,
+    EmailPreference,
+)
 from stratadesk.notifications.tasks import send_email
 
 _suppressed: ContextVar[bool] = ContextVar("notifications_suppressed", default=False)
@@ -39,57 +47,140 @@ def is_suppressed() -> bool:
     return _suppressed.get()
 
 
-def queue_ticket_email(event: str, ticket, to: list[str], **context) -> None:
-    queue_email(event, to, ticket=ticket, ticket_id=ticket.pk, **context)
-
-
 def queue_email(
-    event: str,
-    to: list[str],
+    event: str, to: list[str], *, attach_svr=None, attach_invoice=None, **context
+) -> int:
+    """Email `to` about something that is not a client's event (a dead letter, say).
+
+    Each address gets its own delivery, composed from notifications/email/<event>.*.
+    """
+    if _suppressed.get():
+        return 0
+    key = f"{event}:{uuid.uuid4().hex}"
+    queued = 0
+    for address in sorted({address for address in to if address}):
+        queued += queue_delivery(
+            key,
+            Recipient(address=address),
+            template=event,
+            context=context,
+            attach_svr=attach_svr,
+            attach_invoice=attach_invoice,
+        )
+    return queued
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person to tell: a staff user, a client contact, or a bare address."""
+
+    address: str
+    name: str = ""
+    user: object = None
+    contact: object = None
+
+    @property
+    def is_client(self) -> bool:
+        return self.contact is not None or getattr(self.user, "is_client_user", False)
+
+
+def compose(template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of notifications/email/<template>."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"notifications/email/{template}.subject.txt", context)
+    text = render_to_string(f"notifications/email/{template}.body.txt", context)
+    html = render_to_string(
+        [
+            f"notifications/email/{template}.body.html",
+            "notifications/email/_layout.html",
+        ],
+        {**context, "text": text, "subject": subject.strip()},
+    )
+    # A subject is one line, whatever the template's whitespace.
+    return " ".join(subject.split())[:255], text, html
+
+
+def queue_delivery(
+    key: str,
+    recipient: Recipient,
     *,
-    ticket_id=None,
+    template: str,
+    context: dict,
+    event: str = "",
+    ticket=None,
+    client=None,
     attach_svr=None,
     attach_invoice=None,
-    **context,
-) -> None:
-    """Render notifications/email/<event>.*.txt with `context` and queue the send."""
-    recipients = sorted({address for address in to if address})
-    if recipients and event in TOPIC_OF_EVENT:
-        recipients = _wanting(TOPIC_OF_EVENT[event], recipients)
-    if not recipients or _suppressed.get():
-        return
+) -> int:
+    """Compose and queue one email; 0 when this recipient already has it for `key`.
 
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(
-        f"notifications/email/{event}.subject.txt", context
-    ).strip()
-    body = render_to_string(f"notifications/email/{event}.body.txt", context)
-    send_email.enqueue(
-        to=recipients,
-        subject=subject,
-        body=body,
-        event=event,
-        ticket_id=ticket_id,
-        attach_svr=attach_svr,
-        attach_invoice=attach_invoice,
+    Call it inside the change's transaction: the row, its reply token and the task
+    commit or roll back with the change.
+    """
+    address = recipient.address.strip().lower()
+    if EmailDelivery.objects.filter(event_key=key, to_address=address).exists():
+        return 0
+    subject, text, html = compose(template, {"recipient": recipient, **context})
+    try:
+        # A savepoint, so a duplicate leaves no reply token or message id behind.
+        with transaction.atomic():
+            delivery = EmailDelivery.objects.create(
+                event_key=key,
+                event=event,
+                template=template,
+                to_address=address,
+                user=recipient.user,
+                contact=recipient.contact,
+                client=client,
+                ticket=ticket,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                headers=_headers(ticket, recipient),
+                attach_svr=attach_svr,
+                attach_invoice=attach_invoice,
+            )
+    except IntegrityError:
+        return 0
+    send_email.enqueue(delivery_id=delivery.pk)
+    return 1
+
+
+def _headers(ticket, recipient) -> dict[str, str]:
+    # Imported here: the inbound package reads tickets, which queue through us.
+    from stratadesk.inbound import addresses
+
+    if ticket is None:
+        return {"Auto-Submitted": "auto-generated", addresses.LOOP_HEADER: "0"}
+    return addresses.outbound_headers(ticket, recipient.contact)
+
+
+def wanting(template: str, recipients: list[Recipient]) -> list[Recipient]:
+    """The recipients who have not turned off the email topic of `template`."""
+    topic = TOPIC_OF_EVENT.get(template)
+    users = [recipient.user.pk for recipient in recipients if recipient.user]
+    if topic is None or not users:
+        return recipients
+    declined = set(
+        EmailPreference.objects.filter(
+            topic=topic, email=False, user_id__in=users
+        ).values_list("user_id", flat=True)
     )
+    return [
+        recipient
+        for recipient in recipients
+        if recipient.user is None or recipient.user.pk not in declined
+    ]
 
 
-def _wanting(topic: str, recipients: list[str]) -> list[str]:
-    """The recipients who have not turned this topic's emails off."""
-    declined = EmailPreference.objects.filter(topic=topic, email=False).filter(
-        Q(user__email__in=recipients) | Q(user__contact__email__in=recipients)
-    )
-    unwanted = set()
-    for login, contact in declined.values_list("user__email", "user__contact__email"):
-        unwanted.update(address.lower() for address in (login, contact) if address)
-    return [address for address in recipients if address.lower() not in unwanted]
+def topics_of(user) -> tuple[str, ...]:
+    return CLIENT_TOPICS if user.is_client_user else STAFF_TOPICS
 
 
 def preferences_of(user) -> dict[str, bool]:
     """{topic: wants email} for every topic; a topic never chosen is on."""
     chosen = dict(user.email_preferences.values_list("topic", "email"))
-    return {topic: chosen.get(topic, True) for topic in EmailTopic.values}
+    return {topic: chosen.get(topic, True) for topic in topics_of(user)}
 
 
 @transaction.atomic
@@ -97,7 +188,7 @@ def set_preferences(actor, choices: dict[str, bool]) -> dict[str, bool]:
     """Save the acting user's own email choices; unknown topics are ignored."""
     user = actor.user
     before = preferences_of(user)
-    after = {topic: bool(choices.get(topic, False)) for topic in EmailTopic.values}
+    after = {topic: bool(choices.get(topic, False)) for topic in topics_of(user)}
     changed = {topic: wants for topic, wants in after.items() if before[topic] != wants}
     for topic, wants in changed.items():
         EmailPreference.objects.update_or_create(

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from stratadesk.notifications.models import EmailTopic
+from stratadesk.notifications.models import CLIENT_TOPICS, EmailTopic
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -67,7 +67,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, data=None, *, initial_choices):
         super().__init__(data)
-        for topic in EmailTopic:
+        for topic in CLIENT_TOPICS:
             self.fields[topic.value] = forms.BooleanField(
                 label=topic.label,
                 required=False,

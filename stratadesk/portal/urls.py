@@ -2,7 +2,7 @@ from django.urls import path
 
 from stratadesk.people.sign_in import ClientSignInView
 
-from . import branding, invoices, views
+from . import branding, invoices, notices, views
 
 app_name = "portal"
 
@@ -32,6 +32,9 @@ urlpatterns = [
         invoices.invoice_pdf,
         name="invoice_pdf",
     ),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/read/", notices.notice_read_all, name="notices_read_all"),
+    path("notices/<int:notice_id>/read/", notices.notice_read, name="notice_read"),
     path(
         "tickets/<int:number>/svr/<int:version>/",
         views.svr_detail,

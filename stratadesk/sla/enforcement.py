@@ -16,10 +16,10 @@ from django.db import IntegrityError, connection, transaction
 from stratadesk.core import audit, clock
 from stratadesk.core.errors import DomainError
 from stratadesk.notifications import webhooks
-from stratadesk.notifications.models import WebhookEvent
-from stratadesk.notifications.services import queue_ticket_email
+from stratadesk.notifications.dispatch import notify
+from stratadesk.notifications.models import NotifyEvent, WebhookEvent
 from stratadesk.people.actors import Actor
-from stratadesk.people.models import Role, User
+from stratadesk.people.models import User
 from stratadesk.sla import services, timeline
 from stratadesk.sla.models import (
     EscalationAction,
@@ -135,28 +135,22 @@ def _record_once(row, name, at, now) -> bool:
 
 def _announce(row, ticket, name, at, reading, cache) -> None:
     breach = name.startswith("breach")
-    event = "sla_breached" if breach else "sla_warning"
-    staff = [ticket.assignee.email] if ticket.assignee_id else []
-    if breach or not staff:
-        staff += _role_emails(Role.OPERATIONS, cache)
-    queue_ticket_email(
-        event,
+    notify(
+        NotifyEvent.SLA_BREACHED if breach else NotifyEvent.SLA_WARNING,
         ticket,
-        staff,
+        key=f"{row.pk}:{name}",
         kind=row.get_kind_display(),
         due_at=row.due_at,
         moment=name,
-    )
-    webhooks.queue_event(
-        WebhookEvent.SLA_BREACHED if breach else WebhookEvent.SLA_WARNING,
-        client=ticket.client,
-        data={
-            **webhooks.ticket_data(ticket),
-            "clock": row.kind,
-            "moment": name,
-            "due_at": webhooks._iso(row.due_at),
-        },
-        ticket=ticket,
+        webhook=(
+            WebhookEvent.SLA_BREACHED if breach else WebhookEvent.SLA_WARNING,
+            {
+                **webhooks.ticket_data(ticket),
+                "clock": row.kind,
+                "moment": name,
+                "due_at": webhooks._iso(row.due_at),
+            },
+        ),
     )
     audit.record(
         SYSTEM,
@@ -167,11 +161,10 @@ def _announce(row, ticket, name, at, reading, cache) -> None:
     )
 
 
-def _role_emails(role, cache) -> list[str]:
+def _role_users(role, cache) -> list:
     key = ("role", role)
     if key not in cache:
-        active = User.objects.filter(role=role, is_active=True)
-        cache[key] = list(active.values_list("email", flat=True))
+        cache[key] = list(User.objects.filter(role=role, is_active=True))
     return cache[key]
 
 
@@ -230,19 +223,24 @@ def _rule_matches(rule, row, ticket, name) -> bool:
 
 
 def _act(rule, ticket, row, name, cache) -> None:
-    context = {"kind": row.get_kind_display(), "due_at": row.due_at, "moment": name}
+    context = {
+        "key": f"{row.pk}:{name}:{rule.pk}",
+        "kind": row.get_kind_display(),
+        "due_at": row.due_at,
+        "moment": name,
+    }
     if rule.action == EscalationAction.NOTIFY_ROLE:
-        queue_ticket_email(
-            "sla_escalated", ticket, _role_emails(rule.role, cache), **context
-        )
+        targets = _role_users(rule.role, cache)
+        notify(NotifyEvent.ESCALATION, ticket, targets=targets, **context)
     elif rule.action == EscalationAction.NOTIFY_USER:
-        queue_ticket_email("sla_escalated", ticket, [rule.user.email], **context)
+        notify(NotifyEvent.ESCALATION, ticket, targets=[rule.user], **context)
     elif rule.action == EscalationAction.NOTIFY_CONTACTS:
-        contacts = ticket.client.contacts.filter(is_active=True)
-        queue_ticket_email(
-            "sla_client_notice",
+        contacts = list(ticket.client.contacts.filter(is_active=True))
+        notify(
+            NotifyEvent.ESCALATION,
             ticket,
-            list(contacts.values_list("email", flat=True)),
+            template="sla_client_notice",
+            targets=contacts,
             **context,
         )
     elif rule.action == EscalationAction.RAISE_PRIORITY:

@@ -12,7 +12,8 @@ from django.db import transaction
 
 from stratadesk.core import audit, clock
 from stratadesk.core.errors import DomainError
-from stratadesk.notifications.services import queue_ticket_email
+from stratadesk.notifications.dispatch import notify
+from stratadesk.notifications.models import NotifyEvent
 from stratadesk.people.actors import Actor
 from stratadesk.svr import services
 from stratadesk.svr.models import ServiceVerificationReport, SvrStatus
@@ -100,11 +101,12 @@ def _remind(svr_id, now) -> int:
     waiting = list(services.awaited_approvers(svr))
     if not waiting:
         return 0
-    queue_ticket_email(
-        "svr_reminder",
+    notify(
+        NotifyEvent.SVR_REMINDER,
         ticket,
-        [contact.email for contact in waiting],
+        key=svr.pk,
         svr=svr,
+        approvers=waiting,
         attach_svr=svr.pk,
     )
     audit.record(

@@ -11,8 +11,8 @@ from stratadesk.core import clock
 from stratadesk.core.errors import Conflict, ValidationFailed
 from stratadesk.ledger import billing
 from stratadesk.notifications import webhooks
-from stratadesk.notifications.models import WebhookEvent
-from stratadesk.notifications.services import queue_ticket_email
+from stratadesk.notifications.dispatch import notify
+from stratadesk.notifications.models import NotifyEvent, WebhookEvent
 from stratadesk.sla import services as sla
 from stratadesk.svr import documents
 from stratadesk.svr.models import ServiceVerificationReport, SvrApproval, SvrStatus
@@ -156,7 +156,14 @@ def issue(actor, ticket, work_summary: str) -> ServiceVerificationReport:
     svr.save()
     svr.approvers.set(approvers)
 
-    _queue_webhook(WebhookEvent.SVR_ISSUED, svr)
+    notify(
+        NotifyEvent.SVR_ISSUED,
+        ticket,
+        key=svr.pk,
+        svr=svr,
+        attach_svr=svr.pk,
+        webhook=(WebhookEvent.SVR_ISSUED, webhooks.svr_data(svr)),
+    )
     documents.queue_render(svr)
     return svr
 
@@ -176,15 +183,6 @@ def _schedule_follow_ups(svr, client, issued_at) -> None:
         svr.auto_approve_due_at = calendar.add_business_days(
             issued_at, client.svr_auto_approve_days
         )
-
-
-def _queue_webhook(event_type, svr) -> None:
-    webhooks.queue_event(
-        event_type,
-        client=svr.ticket.client,
-        data=webhooks.svr_data(svr),
-        ticket=svr.ticket,
-    )
 
 
 def pending_for(ticket) -> ServiceVerificationReport:
@@ -247,16 +245,22 @@ def decide(actor, ticket, status: str, *, typed_name="", reason="", ip=None, ua=
     svr.decision_ip = ip
     svr.decision_user_agent = ua[:500]
     svr.save()
-    if status in _DECISION_EVENTS:
-        _queue_webhook(_DECISION_EVENTS[status], svr)
     if status != SvrStatus.REJECTED:
         # Closing the SVR makes its billable work unbilled charges, in this same
         # transaction, so approved work is never lost between desk and ledger.
         billing.record_unbilled_charges(svr)
-    # The engineer and whoever issued it hear of every decision, override included.
-    staff = {ticket.assignee, svr.issued_by} - {None, actor.user}
-    queue_ticket_email(
-        "svr_decided", ticket, [person.email for person in staff], svr=svr
+    # By the default rules the engineer and whoever issued it hear of every
+    # decision, override included; whoever decided is not told of their own.
+    webhook = None
+    if status in _DECISION_EVENTS:
+        webhook = (_DECISION_EVENTS[status], webhooks.svr_data(svr))
+    notify(
+        NotifyEvent.SVR_DECIDED,
+        ticket,
+        key=svr.pk,
+        svr=svr,
+        exclude=[actor.user],
+        webhook=webhook,
     )
     # Rendered again: the document carries the decision record.
     documents.queue_render(svr)

@@ -24,8 +24,8 @@ from stratadesk.core.errors import (
 )
 from stratadesk.core.sequences import take_next
 from stratadesk.notifications import webhooks
-from stratadesk.notifications.models import WebhookEvent
-from stratadesk.notifications.services import queue_ticket_email
+from stratadesk.notifications.dispatch import notify
+from stratadesk.notifications.models import NotifyEvent, WebhookEvent
 from stratadesk.people.models import Role
 from stratadesk.people.permissions import Action, can, may_raise_for
 from stratadesk.sla import services as sla
@@ -245,13 +245,12 @@ def create_ticket(
             "follow_up_of": getattr(follow_up_of, "number", None),
         },
     )
-    queue_ticket_email("ticket_created", ticket, [requester.email])
     sla.recompute(ticket)
-    webhooks.queue_event(
-        WebhookEvent.TICKET_CREATED,
-        client=client,
-        data=webhooks.ticket_data(ticket),
-        ticket=ticket,
+    notify(
+        NotifyEvent.TICKET_CREATED,
+        ticket,
+        key=ticket.pk,
+        webhook=(WebhookEvent.TICKET_CREATED, webhooks.ticket_data(ticket)),
     )
     logger.info(
         "ticket created",
@@ -369,15 +368,22 @@ def _move(actor, ticket, move, cleaned, *, ip=None, user_agent="") -> None:
         reason=cleaned.get("reason") or cleaned.get("close_reason") or "",
         data={"transition": move.name, **(extra or {})},
     )
-    webhooks.queue_event(
-        WebhookEvent.TICKET_STAGE_CHANGED,
-        client=ticket.client,
-        data={
-            **webhooks.ticket_data(ticket),
-            "from_stage": from_stage,
-            "to_stage": move.target,
-        },
-        ticket=ticket,
+    notify(
+        NotifyEvent.STAGE_CHANGED,
+        ticket,
+        key=f"{ticket.pk}:{ticket.version}",
+        stage=move.target,
+        template=_STAGE_TEMPLATES.get(move.target, ""),
+        exclude=[actor.user],
+        message=cleaned.get("message", ""),
+        webhook=(
+            WebhookEvent.TICKET_STAGE_CHANGED,
+            {
+                **webhooks.ticket_data(ticket),
+                "from_stage": from_stage,
+                "to_stage": move.target,
+            },
+        ),
     )
     logger.info(
         "ticket moved",
@@ -388,6 +394,13 @@ def _move(actor, ticket, move, cleaned, *, ip=None, user_agent="") -> None:
             "to_stage": move.target,
         },
     )
+
+
+# Stages with an email of their own; any other move is told as "now <stage>".
+_STAGE_TEMPLATES = {
+    Stage.PENDING_CLIENT: "ticket_pending_client",
+    Stage.RESOLVED: "ticket_resolved",
+}
 
 
 def _due_changes(clocks) -> dict:
@@ -464,7 +477,12 @@ def reassign(actor, ticket, assignee, *, reason: str = "") -> Ticket:
         reason=reason,
         data={"from": previous, "to": assignee.pk},
     )
-    queue_ticket_email("ticket_assigned", locked, [assignee.email])
+    notify(
+        NotifyEvent.TICKET_ASSIGNED,
+        locked,
+        key=f"{locked.pk}:{locked.version}",
+        exclude=[actor.user],
+    )
     return locked
 
 
@@ -490,7 +508,13 @@ def _assign(actor, ticket, cleaned, **_):
     ticket.priority = cleaned["priority"]
     ticket.category = cleaned["category"]
     ticket.assignee = cleaned["assignee"]
-    queue_ticket_email("ticket_assigned", ticket, [ticket.assignee.email])
+    # The move saves the ticket at the next version; the key names that version.
+    notify(
+        NotifyEvent.TICKET_ASSIGNED,
+        ticket,
+        key=f"{ticket.pk}:{ticket.version + 1}",
+        exclude=[actor.user],
+    )
     return {
         "assignee": ticket.assignee_id,
         "priority": ticket.priority,
@@ -506,12 +530,9 @@ def _hand_back(actor, ticket, cleaned, **_):
 
 
 def _await_client(actor, ticket, cleaned, **_):
-    comment = _write_comment(actor, ticket, cleaned["message"], public=True)
-    queue_ticket_email(
-        "ticket_pending_client",
-        ticket,
-        [ticket.requester.email],
-        message=cleaned["message"],
+    # The move's own email carries the message, so the comment is not told apart.
+    comment = _write_comment(
+        actor, ticket, cleaned["message"], public=True, notified=False
     )
     return {"comment": comment.pk}
 
@@ -527,7 +548,6 @@ def _resolve(actor, ticket, cleaned, **_):
     ticket.not_billable = cleaned["not_billable"]
     ticket.not_billable_reason = cleaned.get("not_billable_reason", "")
     ticket.resolved_at = clock.now()
-    queue_ticket_email("ticket_resolved", ticket, [ticket.requester.email])
     return {"not_billable": ticket.not_billable}
 
 
@@ -538,10 +558,6 @@ def _back_to_work(actor, ticket, cleaned, **_):
 
 def _issue_svr(actor, ticket, cleaned, **_):
     svr = svr_services.issue(actor, ticket, cleaned["work_summary"])
-    approver_emails = [contact.email for contact in svr.approvers.all()]
-    queue_ticket_email(
-        "svr_issued", ticket, approver_emails, svr=svr, attach_svr=svr.pk
-    )
     return {"svr": svr.pk, "svr_version": svr.version}
 
 
@@ -687,7 +703,9 @@ _EFFECTS = {
 # Comments, work and files -------------------------------------------------------------
 
 
-def _write_comment(actor, ticket, body, *, public, system=False) -> Comment:
+def _write_comment(
+    actor, ticket, body, *, public, system=False, notified=True
+) -> Comment:
     now = clock.now()
     comment = Comment.objects.create(
         ticket=ticket,
@@ -720,14 +738,23 @@ def _write_comment(actor, ticket, body, *, public, system=False) -> Comment:
     )
     # Internal notes never leave the MSP, and system notes are not conversation.
     if public and not system:
-        webhooks.queue_event(
-            WebhookEvent.TICKET_COMMENTED,
-            client=ticket.client,
-            data={
-                **webhooks.ticket_data(ticket),
-                "comment": webhooks.comment_data(comment),
-            },
-            ticket=ticket,
+        notify(
+            NotifyEvent.PUBLIC_COMMENT,
+            ticket,
+            key=comment.pk,
+            # A message sent with a move is told by the move's email: webhooks
+            # still hear of it, people do not hear twice.
+            exclude=[actor.user] if notified else [],
+            people=notified,
+            comment=comment,
+            author=comment.author_label,
+            webhook=(
+                WebhookEvent.TICKET_COMMENTED,
+                {
+                    **webhooks.ticket_data(ticket),
+                    "comment": webhooks.comment_data(comment),
+                },
+            ),
         )
     return comment
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from stratadesk.notifications.models import WebhookEvent
+from stratadesk.notifications.models import EmailDelivery, WebhookEvent
 
 DELIVER = "stratadesk.notifications.tasks.deliver_webhook"
 SEND_EMAIL = "stratadesk.notifications.tasks.send_email"
@@ -41,9 +41,24 @@ def deliver_tasks():
     return DBTaskResult.objects.filter(task_path=DELIVER)
 
 
-def emails_queued(event):
+def emails_queued(template):
+    """Each email composed from `template`, one per recipient, oldest first."""
     return [
-        task.args_kwargs["kwargs"]
-        for task in DBTaskResult.objects.filter(task_path=SEND_EMAIL)
-        if task.args_kwargs["kwargs"]["event"] == event
+        {
+            "to": [delivery.to_address],
+            "subject": delivery.subject,
+            "body": delivery.body_text,
+            "html": delivery.body_html,
+            "headers": delivery.headers,
+            "event": delivery.event,
+            "ticket_id": delivery.ticket_id,
+            "attach_svr": delivery.attach_svr,
+            "delivery_id": delivery.pk,
+            "status": delivery.status,
+        }
+        for delivery in EmailDelivery.objects.filter(template=template).order_by("pk")
     ]
+
+
+def email_tasks():
+    return DBTaskResult.objects.filter(task_path=SEND_EMAIL)

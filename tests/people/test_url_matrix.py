@@ -23,7 +23,7 @@ from stratadesk.ledger.models import (
     UnbilledCharge,
 )
 from stratadesk.notifications import webhooks
-from stratadesk.notifications.models import WebhookDelivery, WebhookEndpoint
+from stratadesk.notifications.models import Notice, WebhookDelivery, WebhookEndpoint
 from stratadesk.people.permissions import Action, can
 from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets import services
@@ -60,6 +60,7 @@ REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
 # branding): "not found" is a right answer there even for a persona allowed in.
 # The walk has no invoice, bill or line: their pages are "not found" for everyone.
+# A notice is its owner's alone: everyone else is told it does not exist.
 MAY_BE_MISSING = {
     "svr_pdf",
     "svr_detail",
@@ -74,6 +75,7 @@ MAY_BE_MISSING = {
     "ledger_bill",
     "ledger_bill_pay",
     "invoice_pdf",
+    "notice_read",
 }
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
@@ -98,7 +100,7 @@ ROUTES = [
 ]
 
 
-def _fill(route, ticket, attachment, delivery, credentials):
+def _fill(route, ticket, attachment, delivery, credentials, notice):
     key, token = credentials
     return "/" + (
         route.replace("<int:number>", str(ticket.number))
@@ -107,6 +109,7 @@ def _fill(route, ticket, attachment, delivery, credentials):
         .replace("<int:client_id>", str(ticket.client_id))
         .replace("<int:endpoint_id>", str(delivery.endpoint_id))
         .replace("<int:delivery_id>", str(delivery.pk))
+        .replace("<int:notice_id>", str(notice.pk))
         .replace("<int:version>", "1")
         .replace("<slug:key_prefix>", key.prefix)
         .replace("<slug:token_prefix>", token.prefix)
@@ -159,6 +162,7 @@ def _state(ticket):
         Supplier.objects.count(),
         LodgedPeriod.objects.count(),
         JournalEntry.objects.count(),
+        list(Notice.objects.values()),
     )
 
 
@@ -198,6 +202,12 @@ def delivery(world, ticket):
 
 
 @pytest.fixture
+def notice(world, ticket):
+    """Harry's notice of his own ticket: anyone else marking it read is refused."""
+    return Notice.objects.filter(user=world.harry, ticket=ticket).first()
+
+
+@pytest.fixture
 def credentials(world, ticket):
     """A client key of the ticket's client, and Sam's own staff token."""
     key, _ = keys.create_client_key(
@@ -210,12 +220,22 @@ def credentials(world, ticket):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("route", "namespace", "name"), ROUTES)
 def test_every_url_answers_each_persona_as_the_matrix_says(
-    world, ticket, delivery, credentials, client, persona, route, namespace, name
+    world,
+    ticket,
+    delivery,
+    credentials,
+    notice,
+    client,
+    persona,
+    route,
+    namespace,
+    name,
 ):
     user = None if persona == "anonymous" else getattr(world, persona)
     if user is not None:
         client.force_login(user)
-    url = _fill(route, ticket, ticket.attachments.get(), delivery, credentials)
+    attachment = ticket.attachments.get()
+    url = _fill(route, ticket, attachment, delivery, credentials, notice)
     allowed = _allowed(user, namespace, ticket, route, name)
     before = _state(ticket)
 

@@ -70,7 +70,7 @@ def test_the_reminder_fires_once_when_due_with_the_pdf(
     assert reminder["to"] == ["hannah@harbour.test"]
     assert f"/portal/tickets/{ticket.number}/svr/1/" in reminder["body"]
 
-    send_email.call(**reminder)
+    send_email.call(delivery_id=reminder["delivery_id"])
     [message] = mail.outbox
     [(name, content, kind)] = message.attachments
     assert name == f"{ticket.reference}-svr-v1.pdf"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from stratadesk.notifications.models import EmailDelivery
 from stratadesk.tickets import services
 from stratadesk.tickets.models import Comment
 from tests.tickets import expected
@@ -17,10 +18,11 @@ def _take(world, ticket, name, persona=None, **data):
 
 
 def _emails(before):
-    """(event, recipients) of every notification queued since `before`."""
+    """(template, recipients) of every email queued since `before`."""
+    ids = [task.args_kwargs["kwargs"]["delivery_id"] for task in tasks_since(before)]
     return sorted(
-        (task.args_kwargs["kwargs"]["event"], tuple(task.args_kwargs["kwargs"]["to"]))
-        for task in tasks_since(before)
+        (delivery.template, (delivery.to_address,))
+        for delivery in EmailDelivery.objects.filter(pk__in=ids)
     )
 
 

@@ -8,6 +8,7 @@ from stratadesk.core.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
+from stratadesk.notifications.models import EmailDelivery
 from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets import services
 from stratadesk.tickets.models import Category
@@ -324,8 +325,11 @@ def test_it_issues_the_svr_to_the_clients_approvers(world):
     assert svr.content["total_minutes"] == 45
     assert svr.content["resolution"] == "Replaced the fuser."
     [task] = tasks_since(before).filter(task_path__endswith="send_email")
-    assert task.args_kwargs["kwargs"]["to"] == ["hannah@harbour.test"]
-    assert task.args_kwargs["kwargs"]["event"] == "svr_issued"
+    delivery = EmailDelivery.objects.get(pk=task.args_kwargs["kwargs"]["delivery_id"])
+    assert (delivery.to_address, delivery.template) == (
+        "hannah@harbour.test",
+        "svr_issued",
+    )
     # And the document is rendered in the worker.
     [render] = tasks_since(before).filter(task_path__endswith="render_svr_pdf")
     assert render.args_kwargs["kwargs"] == {"svr_id": svr.pk}

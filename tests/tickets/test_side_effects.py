@@ -7,6 +7,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from stratadesk.core.models import AuditEvent
+from stratadesk.notifications.models import EmailDelivery
 from stratadesk.tickets import services
 from stratadesk.tickets.models import Ticket
 from tests.tickets import expected
@@ -26,12 +27,13 @@ def _run_worker():
 def test_it_queues_the_acknowledgement_with_the_new_ticket(world):
     ticket = world.raise_ticket()
 
+    [delivery] = EmailDelivery.objects.all()
     [task] = DBTaskResult.objects.all()
-    kwargs = task.args_kwargs["kwargs"]
     assert (task.task_path, task.status) == (SEND_EMAIL, "READY")
-    assert (kwargs["event"], kwargs["ticket_id"]) == ("ticket_created", ticket.pk)
-    assert kwargs["to"] == ["harry@harbour.test"]
-    assert kwargs["subject"] == (
+    assert task.args_kwargs["kwargs"] == {"delivery_id": delivery.pk}
+    assert (delivery.template, delivery.ticket) == ("ticket_created", ticket)
+    assert (delivery.to_address, delivery.status) == ("harry@harbour.test", "pending")
+    assert delivery.subject == (
         "[T-1001] We have received your request: Printer on level 3 jams"
     )
 
