@@ -15,7 +15,7 @@ from stratadesk.core.models import BusinessProfile
 from stratadesk.ledger import services
 from stratadesk.ledger.documents import render_invoice_pdf
 from stratadesk.ledger.models import LedgerSettings
-from stratadesk.notifications.models import WebhookDelivery
+from stratadesk.notifications.models import EmailDelivery, WebhookDelivery
 from stratadesk.notifications.tasks import send_email
 from stratadesk.notifications.webhooks import create_endpoint
 from tests.fixtures import actor, make_contact
@@ -150,11 +150,11 @@ def test_issuing_emails_billing_contacts_with_the_pdf_and_queues_the_webhook(
 
     invoice = books.invoice((100, "GST"))
 
+    (delivery,) = EmailDelivery.objects.filter(template="invoice_issued")
+    assert delivery.to_address == "bea@harbour.test"
+    assert delivery.attach_invoice == invoice.pk
     (queued,) = DBTaskResult.objects.filter(task_path=SEND)
-    kwargs = queued.args_kwargs["kwargs"]
-    assert kwargs["to"] == ["bea@harbour.test"]
-    assert kwargs["attach_invoice"] == invoice.pk
-    send_email.call(**kwargs)
+    send_email.call(**queued.args_kwargs["kwargs"])
     (sent,) = mail.outbox
     assert invoice.reference_number in sent.subject
     assert "$110.00" in sent.body

@@ -144,14 +144,21 @@ def test_an_invoice_is_told_to_the_billing_contacts(world):
     world.harry_contact.is_billing = True
     world.harry_contact.save()
     invoice = SimpleNamespace(
-        pk=7, reference_number="INV-0007", total="110.00", gst_total="10.00"
+        pk=7,
+        reference_number="INV-0007",
+        document_title="Tax invoice",
+        tax_invoice=True,
+        total=110,
+        gst_total=10,
+        issue_date=None,
+        due_date=None,
     )
 
     notify("invoice_issued", client=world.harbour, key=invoice.pk, invoice=invoice)
 
     [delivery] = EmailDelivery.objects.all()
     assert delivery.to_address == "harry@harbour.test"
-    assert delivery.subject.startswith("Invoice INV-0007 for Harbour Legal")
+    assert delivery.subject.startswith("Tax invoice INV-0007: $110.00")
     assert delivery.headers["Auto-Submitted"] == "auto-generated"
 
 
