@@ -25,6 +25,7 @@ from stratadesk.ledger.models import (
     InvoiceStatus,
     LedgerSettings,
 )
+from stratadesk.notifications.models import EmailDelivery
 
 pytestmark = pytest.mark.browser
 
@@ -105,10 +106,7 @@ def test_approved_work_is_invoiced_paid_and_reported(books, page, log_in):
     invoice = Invoice.objects.get()
     expect(page.get_by_text(f"{invoice.reference_number} issued")).to_be_visible()
     expect(page.locator("#invoice-status")).to_have_text("Issued")
-    assert DBTaskResult.objects.filter(
-        task_path="stratadesk.notifications.tasks.send_email",
-        args_kwargs__kwargs__attach_invoice=invoice.pk,
-    ).exists()
+    assert EmailDelivery.objects.filter(attach_invoice=invoice.pk).exists()
 
     # The worker renders the PDF; Accounts downloads it from the invoice's page.
     _render_queued()
