@@ -3,6 +3,7 @@
 Never `playwright install`: the browser comes from the `chromium` Debian package.
 """
 
+import importlib
 import os
 from pathlib import Path
 
@@ -47,8 +48,23 @@ def chromium():
 @pytest.fixture
 def world(transactional_db):
     # The live server reads the database from another thread, so the data must be
-    # committed rather than held in the test's rolled-back transaction.
+    # committed rather than held in the test's rolled-back transaction. Each such
+    # test ends by emptying every table, the chart of accounts its migration seeded
+    # included, so the chart is seeded again first.
+    _seed_chart_of_accounts()
     return World()
+
+
+def _seed_chart_of_accounts():
+    from django.apps import apps
+
+    from stratadesk.ledger.models import Account
+
+    if not Account.objects.exists():
+        chart = importlib.import_module(
+            "stratadesk.ledger.migrations.0002_seed_chart_of_accounts"
+        )
+        chart.seed(apps, None)
 
 
 @pytest.fixture
