@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 bin=.venv/bin
 step() { printf '\n==> %s\n' "$*"; }
+# pytest-xdist workers; each has its own test database (test_stratadesk_gw0, ...).
+workers=${STRATADESK_TEST_WORKERS:-2}
 
 step "lint: ruff check and ruff format --check"
 "$bin/ruff" check .
@@ -18,7 +20,7 @@ step "migrations match the models"
 STRATADESK_VAR_DIR=$(mktemp -d) "$bin/stratadesk" makemigrations --check --dry-run
 
 step "tests on SQLite"
-env -u DATABASE_URL "$bin/pytest" "$@"
+env -u DATABASE_URL "$bin/pytest" -n "$workers" "$@"
 
 pg_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 case "$pg_url" in
@@ -43,7 +45,7 @@ then
     # Browser tests already ran against SQLite; the database is not what they test.
     # A named test database, so a run never collides with the server's own data.
     DATABASE_URL=$pg_url STRATADESK_TEST_DATABASE=${STRATADESK_TEST_DATABASE:-test_stratadesk} \
-        "$bin/pytest" -m "not browser" "$@"
+        "$bin/pytest" -n "$workers" -m "not browser" "$@"
 elif [ "${STRATADESK_REQUIRE_POSTGRES:-0}" = "1" ]; then
     echo "FAILED: STRATADESK_REQUIRE_POSTGRES=1 but PostgreSQL is not reachable" >&2
     exit 1
