@@ -256,6 +256,9 @@ def _notice(event, event_key, recipient, template, facts) -> int:
 def _link(facts, recipient) -> str:
     ticket = facts["ticket"]
     side = "portal" if recipient.is_client else "console"
+    if ticket is None and facts.get("invoice") is not None:
+        # An invoice's notice opens the list it is on, on either side.
+        return "/portal/invoices/" if recipient.is_client else "/console/ledger/"
     if ticket is None:
         return f"/{side}/"
     return f"/{side}/tickets/{ticket.number}/"
