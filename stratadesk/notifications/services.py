@@ -7,13 +7,14 @@ the client's rules; this module composes and queues each email, one per recipien
 """
 
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from stratadesk.core import audit, clock
 from stratadesk.notifications.models import (
@@ -120,7 +121,11 @@ def queue_delivery(
     address = recipient.address.strip().lower()
     if EmailDelivery.objects.filter(event_key=key, to_address=address).exists():
         return 0
-    subject, text, html = compose(template, {"recipient": recipient, **context})
+    # Times in an email read in the zone of the client it is about, as its portal
+    # shows them; staff read theirs in the MSP's.
+    zone = client.timezone if client is not None and recipient.is_client else None
+    with timezone.override(zone) if zone else nullcontext():
+        subject, text, html = compose(template, {"recipient": recipient, **context})
     try:
         # A savepoint, so a duplicate leaves no reply token or message id behind.
         with transaction.atomic():

@@ -238,3 +238,36 @@ def test_the_client_timeline_tells_the_svr_story(world, client):
     assert "Service Verification Report version 1 issued for approval" in page
     assert "Service Verification Report version 1 rejected: Tray 2 still jams." in page
     assert AuditEvent.objects.filter(action="ticket.transitioned").exists()
+
+
+def test_a_perth_clients_approvers_read_perth_times(world):
+    from stratadesk.notifications.models import EmailDelivery
+
+    world.outback.svr_auto_approve_days = 3
+    world.outback.save()
+    ticket = world.raise_ticket(
+        client=world.outback, requester=world.oscar_contact, by=world.oscar
+    )
+    for name, who, data in [
+        ("triage", world.olivia, {}),
+        (
+            "assign",
+            world.olivia,
+            {"priority": "P3", "category": world.category.pk, "assignee": world.sam.pk},
+        ),
+        ("start", world.sam, {}),
+        (
+            "resolve",
+            world.sam,
+            {
+                "resolution_summary": "Done.",
+                "not_billable": True,
+                "not_billable_reason": "Warranty.",
+            },
+        ),
+        ("issue_svr", world.sam, {"work_summary": "Done."}),
+    ]:
+        ticket = world.move(ticket, name, who, **data)
+
+    [email] = EmailDelivery.objects.filter(template="svr_issued")
+    assert "AWST" in email.body_text
