@@ -1,11 +1,31 @@
 from django.urls import path
 
-from . import account, api_access, ledger, notices, reports, views, webhooks
+from . import (
+    account,
+    api_access,
+    inbound,
+    ledger,
+    notices,
+    reports,
+    views,
+    webhooks,
+)
 
 app_name = "console"
 
 urlpatterns = [
     path("", views.ticket_list, name="ticket_list"),
+    path("inbound/", inbound.inbound_held, name="inbound_held"),
+    path(
+        "inbound/<int:message_id>/accept/",
+        inbound.inbound_accept,
+        name="inbound_accept",
+    ),
+    path(
+        "inbound/<int:message_id>/discard/",
+        inbound.inbound_discard,
+        name="inbound_discard",
+    ),
     path("notices/", notices.notice_list, name="notices"),
     path("notices/read/", notices.notice_read_all, name="notices_read_all"),
     path("notices/<int:notice_id>/read/", notices.notice_read, name="notice_read"),

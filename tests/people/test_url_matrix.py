@@ -55,6 +55,7 @@ PAGE_ACTION = {
     "sla_report": Action.READ_SLA_REPORT,
     "ledger_": Action.KEEP_LEDGER,
     "invoice_": Action.READ_INVOICES,
+    "inbound_": Action.MANAGE_INBOUND,
 }
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
@@ -62,6 +63,8 @@ REFUSED = {403, 404}
 # The walk has no invoice, bill or line: their pages are "not found" for everyone.
 # A notice is its owner's alone: everyone else is told it does not exist.
 MAY_BE_MISSING = {
+    "inbound_accept",
+    "inbound_discard",
     "svr_pdf",
     "svr_detail",
     "branding_css",
@@ -109,6 +112,7 @@ def _fill(route, ticket, attachment, delivery, credentials, notice):
         .replace("<int:client_id>", str(ticket.client_id))
         .replace("<int:endpoint_id>", str(delivery.endpoint_id))
         .replace("<int:delivery_id>", str(delivery.pk))
+        .replace("<int:message_id>", "1")
         .replace("<int:notice_id>", str(notice.pk))
         .replace("<int:version>", "1")
         .replace("<slug:key_prefix>", key.prefix)
