@@ -12,9 +12,16 @@ from stratadesk.inbound import addresses
 from stratadesk.inbound.models import MessageKind
 from stratadesk.inbound.parsing import ParsedMessage
 
+# The prefixes mail systems put on an auto-reply's subject ("Automatic reply: ...",
+# "Out of Office: ..."), in the languages clients' systems use. The phrase must be
+# the whole subject, end in a colon or go on to say until when: a person asking "Out
+# of office message needs setting up for Jane" is a request, not an auto-reply.
 _AUTO_SUBJECT = re.compile(
     r"^\s*(out of (the )?office|automatic reply|auto[- ]?reply|auto[- ]?response"
-    r"|autoresponder|away from (the )?office|on leave|abwesenheitsnotiz)\b",
+    r"|autoresponder|away from (the )?office|on leave|abwesenheitsnotiz"
+    r"|automatische antwort|réponse automatique|respuesta automática"
+    r"|risposta automatica|automatisch antwoord)"
+    r"(\s*:|\s*$|\s+(until|till|returning|back on)\b)",
     re.IGNORECASE,
 )
 _BULK_PRECEDENCE = {"bulk", "junk", "auto_reply"}

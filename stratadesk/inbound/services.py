@@ -142,7 +142,10 @@ def _reply(record, parsed, raw, ticket) -> None:
         _hold(record, raw, kind=MessageKind.REPLY, reason="sender may not reply on it")
         return
 
-    body = _body(parsed.new_text or parsed.text, parsed)
+    # Only quoted history with a file attached is the file, not the quote again;
+    # with nothing new at all, the whole text is kept rather than lost.
+    new_text = parsed.new_text.strip()
+    body = _body(new_text if new_text or parsed.attachments else parsed.text, parsed)
     if not body:
         _finish(record, kind=MessageKind.REPLY, outcome=Outcome.IGNORED, reason="empty")
         return

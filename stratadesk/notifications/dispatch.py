@@ -10,6 +10,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 
+from stratadesk.clients.models import Contact
 from stratadesk.notifications import services, webhooks
 from stratadesk.notifications.models import (
     CLIENT_AUDIENCES,
@@ -19,6 +20,7 @@ from stratadesk.notifications.models import (
 )
 from stratadesk.notifications.rules import Rule, rules_for
 from stratadesk.notifications.services import Recipient
+from stratadesk.people.actors import ContactPrincipal
 from stratadesk.people.models import Role, User
 from stratadesk.people.permissions import Action, can
 
@@ -142,13 +144,17 @@ def _recipients(rules: list[Rule], facts, targets, exclude):
     """(email recipients, notice recipients), each person once, in rule order."""
     emails: dict[str, Recipient] = {}
     notices: dict[int, Recipient] = {}
-    excluded = {getattr(user, "pk", user) for user in exclude if user is not None}
+    # Those who made the change: users, and contacts acting by email without one.
+    people = [person for person in exclude if person is not None]
+    excluded = {p.pk for p in people if not isinstance(p, Contact)}
+    excluded_contacts = {p.pk for p in people if isinstance(p, Contact)}
     for rule in rules:
         if rule.audience == Audience.WEBHOOKS:
             continue
         for recipient in _resolve(rule, facts, targets):
             user_id = getattr(recipient.user, "pk", None)
-            if user_id in excluded:
+            contact_id = getattr(recipient.contact, "pk", None)
+            if user_id in excluded or contact_id in excluded_contacts:
                 continue
             if rule.email and recipient.address:
                 emails.setdefault(recipient.address.lower(), recipient)
@@ -171,12 +177,27 @@ def _resolve(rule: Rule, facts, targets) -> list[Recipient]:
             user_client = getattr(recipient.user, "client_id", None)
             if (contact_client or user_client) != client.pk:
                 continue
+            # And only those of its people who may read the ticket: with sharing off
+            # a contact sees their own tickets, so a rule naming approvers or
+            # billing contacts must not mail them another colleague's.
+            if ticket is not None and not can(_client_who(recipient), READ, ticket):
+                continue
         elif ticket is not None and not can(recipient.user, Action.READ_TICKET, ticket):
             continue
         found.append(recipient)
     if rule.audience in CLIENT_AUDIENCES:
         found = [recipient for recipient in found if recipient.is_client]
     return found
+
+
+READ = Action.READ_TICKET
+
+
+def _client_who(recipient):
+    """Whom the matrix is asked about for a client recipient: the contact, if any."""
+    if recipient.contact is not None:
+        return ContactPrincipal(recipient.contact)
+    return recipient.user
 
 
 def _people(rule: Rule, facts, targets) -> list:

@@ -374,7 +374,7 @@ def _move(actor, ticket, move, cleaned, *, ip=None, user_agent="") -> None:
         key=f"{ticket.pk}:{ticket.version}",
         stage=move.target,
         template=_STAGE_TEMPLATES.get(move.target, ""),
-        exclude=[actor.user],
+        exclude=[actor.user, actor.contact],
         message=cleaned.get("message", ""),
         webhook=(
             WebhookEvent.TICKET_STAGE_CHANGED,
@@ -481,7 +481,7 @@ def reassign(actor, ticket, assignee, *, reason: str = "") -> Ticket:
         NotifyEvent.TICKET_ASSIGNED,
         locked,
         key=f"{locked.pk}:{locked.version}",
-        exclude=[actor.user],
+        exclude=[actor.user, actor.contact],
     )
     return locked
 
@@ -513,7 +513,7 @@ def _assign(actor, ticket, cleaned, **_):
         NotifyEvent.TICKET_ASSIGNED,
         ticket,
         key=f"{ticket.pk}:{ticket.version + 1}",
-        exclude=[actor.user],
+        exclude=[actor.user, actor.contact],
     )
     return {
         "assignee": ticket.assignee_id,
@@ -744,7 +744,7 @@ def _write_comment(
             key=comment.pk,
             # A message sent with a move is told by the move's email: webhooks
             # still hear of it, people do not hear twice.
-            exclude=[actor.user] if notified else [],
+            exclude=[actor.user, actor.contact] if notified else [],
             people=notified,
             comment=comment,
             author=comment.author_label,
@@ -806,6 +806,17 @@ def _long_text(value, field, what) -> str:
 
 
 def _follow_up(actor, closed_ticket, body) -> Comment:
+    # A thread that goes on after the ticket closed keeps to one follow-up: while
+    # it is open, later replies land there instead of opening another each time.
+    open_follow_up = (
+        Ticket.objects.filter(follow_up_of=closed_ticket)
+        .exclude(stage=Stage.CLOSED)
+        .order_by("number")
+        .first()
+    )
+    if open_follow_up is not None:
+        return add_comment(actor, open_follow_up, body, public=True)
+
     requester = (
         _client_contact(actor, closed_ticket.client_id) or closed_ticket.requester
     )
@@ -813,7 +824,9 @@ def _follow_up(actor, closed_ticket, body) -> Comment:
         actor,
         client=closed_ticket.client,
         title=f"Follow-up to {closed_ticket.reference}: {closed_ticket.title}"[:200],
-        description=body,
+        # The reply itself is the first message; the description says where from.
+        description=f"Raised by a reply to {closed_ticket.reference} after it "
+        "closed; the reply is the first message below.",
         requester=requester,
         priority=closed_ticket.priority,
         category=closed_ticket.category,

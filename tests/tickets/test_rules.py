@@ -133,14 +133,20 @@ def test_it_opens_a_linked_follow_up_when_the_client_replies_to_a_closed_ticket(
         world.harry_contact,
     )
     assert follow_up.title == f"Follow-up to {closed.reference}: {closed.title}"
-    assert follow_up.description == "It jams again."
+    assert follow_up.description.startswith(f"Raised by a reply to {closed.reference}")
     assert list(Comment.objects.filter(ticket=follow_up)) == [reply]
+    assert reply.body == "It jams again."
     assert snapshot(closed)["ticket"] == before["ticket"]
     assert list(Comment.objects.filter(ticket=closed)) == old_comments
     assert [(e.action, e.subject_id) for e in events_since(before)] == [
         ("ticket.created", str(follow_up.pk)),
         ("ticket.commented", str(follow_up.pk)),
     ]
+
+    # The thread goes on in that follow-up while it is open, not in another one.
+    again = services.add_comment(actor(world.harry), closed, "Still jamming.")
+    assert again.ticket == follow_up
+    assert Ticket.objects.filter(follow_up_of=closed).count() == 1
 
 
 def test_it_refuses_an_internal_note_from_a_client(world):
