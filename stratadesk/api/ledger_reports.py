@@ -65,12 +65,18 @@ class BasView(LedgerView):
         parameters=[ls.BasisPeriodQuerySerializer],
         responses=ls.BasSerializer,
         description="The BAS for `start`..`end` (inclusive): every label as a "
-        "whole-dollar number keyed by its name, both GST methods and the due date.",
+        "whole-dollar number keyed by its name, both GST methods and the due date. "
+        "A lodged period answers the report as it was lodged (`lodged` true).",
     )
     def get(self, request):
         query = _query(ls.BasisPeriodQuerySerializer, request)
-        report = bas.bas_report(query["start"], query["end"], query.get("basis"))
-        return Response(bas.as_json(report))
+        start, end, basis = query["start"], query["end"], query.get("basis")
+        lodged = LodgedPeriod.objects.filter(start=start, end=end).first()
+        if lodged is not None and basis in (None, "", lodged.basis):
+            # What was lodged is what the ATO has; later documents never change it.
+            return Response({**lodged.report, "lodged": True})
+        report = bas.bas_report(start, end, basis)
+        return Response({**bas.as_json(report), "lodged": False})
 
 
 class BasCsvView(LedgerView):

@@ -367,6 +367,9 @@ class BasSerializer(_BasLabels):
     difference = serializers.DictField(child=serializers.IntegerField())
     simpler_bas = serializers.DictField(child=serializers.IntegerField())
     simpler_bas_chosen = serializers.BooleanField()
+    lodged = serializers.BooleanField(
+        help_text="true: the period is lodged and this is the report as lodged."
+    )
 
 
 class BalanceRowSerializer(serializers.Serializer):
