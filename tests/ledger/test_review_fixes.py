@@ -1,0 +1,101 @@
+"""Defects a reviewer found in the ledger, each pinned by a test."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from stratadesk.core.errors import ValidationFailed
+from stratadesk.core.models import BusinessProfile
+from stratadesk.ledger import bas, services
+from stratadesk.ledger.models import Bill
+
+D = Decimal
+JULY = date(2025, 7, 15)
+QUARTER = (date(2025, 7, 1), date(2025, 9, 30))
+
+
+def _bill(books, supplier, code, amount="1100"):
+    return services.record_bill(
+        books.alex,
+        supplier=supplier,
+        day=JULY,
+        lines=[{"description": "Parts", "unit_price": D(amount), "tax_code": code}],
+    )
+
+
+@pytest.fixture
+def vendor(books):
+    return services.create_supplier(
+        books.alex, name="Parts Wholesale", abn="53 004 085 616"
+    )
+
+
+@pytest.fixture
+def unregistered_msp(books):
+    BusinessProfile.objects.update(gst_registered=False)
+    return books
+
+
+# 1. An MSP not registered for GST claims no GST credits -----------------------------
+
+
+@pytest.mark.parametrize("code", ["NCG", "CAP"])
+def test_an_unregistered_msp_may_not_claim_gst_on_a_bill(
+    unregistered_msp, vendor, code
+):
+    with pytest.raises(ValidationFailed) as refused:
+        _bill(unregistered_msp, vendor, code)
+
+    assert refused.value.code == "no_gst_credit"
+    assert list(refused.value.fields) == ["lines[0].tax_code"]
+    assert "not registered for GST" in refused.value.message
+    assert not Bill.objects.exists()
+
+
+def test_an_unregistered_msps_bill_carries_no_gst_and_no_refund(
+    unregistered_msp, vendor
+):
+    bill = _bill(unregistered_msp, vendor, "NCF")
+
+    assert (bill.gst_total, bill.total) == (D("0.00"), D("1100.00"))
+    assert [line.gst for line in bill.lines.all()] == [D("0.00")]
+    report = bas.bas_report(*QUARTER)
+    assert (report.labels["1B"], report.worksheet["1B"]) == (0, 0)
+    assert not report.refund
+
+
+# 2. A supplier that quoted no ABN issues no tax invoice -----------------------------
+
+
+@pytest.fixture
+def no_abn_supplier(books):
+    # Registered for GST as far as we know, but it quoted no ABN on this bill.
+    return services.create_supplier(books.alex, name="Cash Cabling", abn="")
+
+
+@pytest.mark.parametrize("code", ["NCG", "CAP"])
+def test_a_bill_from_a_supplier_without_an_abn_claims_no_gst(
+    books, no_abn_supplier, code
+):
+    with pytest.raises(ValidationFailed) as refused:
+        _bill(books, no_abn_supplier, code)
+
+    assert refused.value.code == "no_gst_credit"
+    assert list(refused.value.fields) == ["lines[0].tax_code"]
+    assert "quoted no ABN" in refused.value.message
+    assert not Bill.objects.exists()
+
+
+def test_a_supplier_without_an_abn_still_has_47_percent_withheld(
+    books, no_abn_supplier
+):
+    bill = _bill(books, no_abn_supplier, "NCF", amount="1000")
+
+    assert (bill.gst_total, bill.withheld, bill.payable) == (
+        D("0.00"),
+        D("470.00"),
+        D("530.00"),
+    )
+    report = bas.bas_report(*QUARTER)
+    assert (report.labels["1B"], report.labels["W4"]) == (0, 470)
