@@ -7,8 +7,8 @@ import pytest
 
 from stratadesk.core.errors import ValidationFailed
 from stratadesk.core.models import BusinessProfile
-from stratadesk.ledger import bas, services
-from stratadesk.ledger.models import Bill
+from stratadesk.ledger import bas, billing, services
+from stratadesk.ledger.models import Bill, BillingAgreement
 
 D = Decimal
 JULY = date(2025, 7, 15)
@@ -99,3 +99,64 @@ def test_a_supplier_without_an_abn_still_has_47_percent_withheld(
     )
     report = bas.bas_report(*QUARTER)
     assert (report.labels["1B"], report.labels["W4"]) == (0, 470)
+
+
+# 3. The monthly fee is billed once a month -----------------------------------------
+
+
+@pytest.fixture
+def monthly_fee(books):
+    return BillingAgreement.objects.create(client=books.client, monthly_fee=D("500"))
+
+
+def _fee_months(invoice):
+    return [line.fee_month for line in invoice.lines.order_by("position")]
+
+
+def test_a_month_on_a_draft_is_not_billed_again(books, monthly_fee):
+    billing.build_invoice(books.alex, books.client, date(2025, 7, 1), date(2025, 7, 31))
+
+    second = billing.build_invoice(
+        books.alex, books.client, date(2025, 7, 1), date(2025, 8, 31)
+    )
+
+    assert _fee_months(second) == [date(2025, 8, 1)]
+    assert [line.amount for line in second.lines.all()] == [D("500.00")]
+
+
+def test_a_month_on_an_issued_invoice_is_not_billed_again(books, monthly_fee):
+    first = billing.build_invoice(
+        books.alex, books.client, date(2025, 7, 1), date(2025, 7, 31)
+    )
+    services.issue_invoice(books.alex, first, issue_date=date(2025, 8, 1))
+
+    with pytest.raises(ValidationFailed) as refused:
+        billing.build_invoice(
+            books.alex, books.client, date(2025, 7, 10), date(2025, 7, 20)
+        )
+    assert refused.value.code == "nothing_to_bill"
+
+
+def test_a_deleted_draft_frees_its_months(books, monthly_fee):
+    first = billing.build_invoice(
+        books.alex, books.client, date(2025, 7, 1), date(2025, 7, 31)
+    )
+    services.delete_draft_invoice(books.alex, first)
+
+    again = billing.build_invoice(
+        books.alex, books.client, date(2025, 7, 1), date(2025, 7, 31)
+    )
+
+    assert _fee_months(again) == [date(2025, 7, 1)]
+
+
+def test_another_clients_fee_does_not_count(books, monthly_fee):
+    other = books.world.outback
+    BillingAgreement.objects.create(client=other, monthly_fee=D("300"))
+    billing.build_invoice(books.alex, other, date(2025, 7, 1), date(2025, 7, 31))
+
+    mine = billing.build_invoice(
+        books.alex, books.client, date(2025, 7, 1), date(2025, 7, 31)
+    )
+
+    assert _fee_months(mine) == [date(2025, 7, 1)]
