@@ -7,7 +7,7 @@ import pytest
 
 from stratadesk.core.errors import ValidationFailed
 from stratadesk.core.models import BusinessProfile
-from stratadesk.ledger import bas, billing, services
+from stratadesk.ledger import bas, billing, gst, services
 from stratadesk.ledger.models import Bill, BillingAgreement
 
 D = Decimal
@@ -160,3 +160,29 @@ def test_another_clients_fee_does_not_count(books, monthly_fee):
     )
 
     assert _fee_months(mine) == [date(2025, 7, 1)]
+
+
+# 4. Due dates honour observed national holidays -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quarter_end", "due"),
+    [
+        # Australia Day fell on a Saturday and was kept on Monday the 28th everywhere,
+        # the day the Oct-Dec BAS would have been due.
+        (date(2018, 12, 31), date(2019, 1, 29)),
+        (date(2029, 12, 31), date(2030, 1, 29)),
+    ],
+)
+def test_a_bas_due_on_australia_day_observed_moves_to_the_next_day(quarter_end, due):
+    assert gst.due_date(quarter_end, gst.Frequency.QUARTERLY) == due
+
+
+def test_an_observed_new_years_day_moves_the_due_date():
+    # 1 January 2022 was a Saturday, kept on Monday the 3rd.
+    assert gst.next_business_day(date(2022, 1, 1)) == date(2022, 1, 4)
+
+
+def test_a_state_only_holiday_does_not_move_the_due_date():
+    # Melbourne Cup day (Victoria only) is an ordinary business day elsewhere.
+    assert gst.next_business_day(date(2025, 11, 4)) == date(2025, 11, 4)
