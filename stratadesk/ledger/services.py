@@ -52,6 +52,7 @@ from stratadesk.ledger.posting import (
     Leg,
     credit,
     debit,
+    lock_lodgement,
     post_entry,
     refuse_lodged,
     require_ledger,
@@ -1019,6 +1020,8 @@ def lodge_period(actor, *, start: date, end: date, basis: str | None = None):
     require_ledger(actor)
     if end < start:
         raise ValidationFailed("A period ends on or after it starts.")
+    # Held until commit, so nothing posts into the period while its report is read.
+    lock_lodgement()
     if LodgedPeriod.objects.filter(start__lte=end, end__gte=start).exists():
         raise Conflict("Part of this period is already lodged.", code="period_lodged")
 

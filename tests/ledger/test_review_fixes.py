@@ -2,13 +2,15 @@
 
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.db import transaction
 
 from stratadesk.core.errors import ValidationFailed
 from stratadesk.core.models import BusinessProfile
-from stratadesk.ledger import bas, billing, gst, services
-from stratadesk.ledger.models import Bill, BillingAgreement
+from stratadesk.ledger import bas, billing, gst, posting, services
+from stratadesk.ledger.models import Bill, BillingAgreement, LedgerSettings
 
 D = Decimal
 JULY = date(2025, 7, 15)
@@ -186,3 +188,26 @@ def test_an_observed_new_years_day_moves_the_due_date():
 def test_a_state_only_holiday_does_not_move_the_due_date():
     # Melbourne Cup day (Victoria only) is an ordinary business day elsewhere.
     assert gst.next_business_day(date(2025, 11, 4)) == date(2025, 11, 4)
+
+
+# 5. Lodging serialises with posting ------------------------------------------------
+
+
+def test_lodging_and_posting_both_take_the_lodgement_lock(books, vendor):
+    # SQLite has no row locks; the PostgreSQL test proves the lock serialises.
+    with (
+        mock.patch.object(services, "lock_lodgement") as lodging,
+        mock.patch.object(posting, "lock_lodgement") as posting_lock,
+    ):
+        _bill(books, vendor, "NCG")
+        services.lodge_period(books.alex, start=QUARTER[0], end=QUARTER[1])
+
+    assert lodging.call_count == 1
+    assert posting_lock.call_count == 1
+
+
+def test_the_lodgement_lock_creates_the_settings_row_it_locks(db):
+    with transaction.atomic():
+        posting.lock_lodgement()
+
+    assert LedgerSettings.objects.count() == 1
