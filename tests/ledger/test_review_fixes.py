@@ -5,12 +5,12 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from stratadesk.core.errors import ValidationFailed
 from stratadesk.core.models import BusinessProfile
 from stratadesk.ledger import bas, billing, gst, posting, services
-from stratadesk.ledger.models import Bill, BillingAgreement, LedgerSettings
+from stratadesk.ledger.models import Bill, BillingAgreement, Invoice, LedgerSettings
 
 D = Decimal
 JULY = date(2025, 7, 15)
@@ -211,3 +211,56 @@ def test_the_lodgement_lock_creates_the_settings_row_it_locks(db):
         posting.lock_lodgement()
 
     assert LedgerSettings.objects.count() == 1
+
+
+# 6. PostgreSQL freezes an issued invoice's printed text ------------------------------
+
+
+def _refused(action) -> bool:
+    try:
+        with transaction.atomic():
+            action()
+    except DatabaseError:
+        return True
+    return False
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL triggers"
+)
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("notes", "Rewritten"),
+        ("reference", "PO-999"),
+        ("period_start", date(2025, 6, 1)),
+        ("period_end", date(2025, 6, 30)),
+    ],
+)
+def test_postgres_refuses_changing_an_issued_invoices_text(books, field, value):
+    issued = books.invoice((100, "GST"))
+
+    assert _refused(
+        lambda: Invoice.objects.filter(pk=issued.pk).update(**{field: value})
+    )
+    issued.refresh_from_db()
+    assert getattr(issued, field) != value
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL triggers"
+)
+def test_postgres_still_lets_the_pdf_and_a_drafts_notes_change(books):
+    issued = books.invoice((100, "GST"))
+    draft = books.invoice((100, "GST"), issue=False)
+
+    assert not _refused(
+        lambda: Invoice.objects.filter(pk=issued.pk).update(
+            pdf="invoices/INV-00001.pdf", pdf_rendered_at=issued.issued_at
+        )
+    )
+    assert not _refused(
+        lambda: Invoice.objects.filter(pk=draft.pk).update(notes="Still a draft")
+    )
