@@ -13,7 +13,7 @@ from django.utils import timezone
 from stratadesk.core import audit, clock
 from stratadesk.core.errors import Conflict, ValidationFailed
 from stratadesk.ledger import gst
-from stratadesk.ledger.models import BillingAgreement, UnbilledCharge
+from stratadesk.ledger.models import BillingAgreement, InvoiceLine, UnbilledCharge
 from stratadesk.ledger.posting import require_ledger
 from stratadesk.ledger.services import create_invoice
 
@@ -112,6 +112,21 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
+def _unbilled_fee_months(client, start: date, end: date) -> list[date]:
+    """The months of `start`..`end` whose fee is on none of the client's invoices.
+
+    Drafts count as well as issued invoices; a fee line removed from a draft, or a
+    draft deleted, frees its month again.
+    """
+    months = _months(start, end)
+    billed = set(
+        InvoiceLine.objects.filter(
+            invoice__client=client, fee_month__in=months
+        ).values_list("fee_month", flat=True)
+    )
+    return [month for month in months if month not in billed]
+
+
 @transaction.atomic
 def build_invoice(actor, client, start: date, end: date, *, issue_date=None):
     """A draft invoice of `client`'s unbilled charges up to `end`, plus the monthly
@@ -122,8 +137,13 @@ def build_invoice(actor, client, start: date, end: date, *, issue_date=None):
         .filter(client=client, invoice_line__isnull=True, date__lte=end)
         .order_by("date", "id")
     )
-    agreement = BillingAgreement.objects.filter(client=client).first()
+    # The agreement row is locked so two builds for the client cannot both see a
+    # month as unbilled and bill its fee twice.
+    agreement = (
+        BillingAgreement.objects.select_for_update().filter(client=client).first()
+    )
     fee = agreement.monthly_fee if agreement else Decimal("0")
+    fee_months = _unbilled_fee_months(client, start, end) if fee > 0 else []
 
     lines = [
         {
@@ -132,7 +152,7 @@ def build_invoice(actor, client, start: date, end: date, *, issue_date=None):
             "unit_price": fee,
             "tax_code": gst.TaxCode.GST,
         }
-        for month in (_months(start, end) if fee > 0 else [])
+        for month in fee_months
     ]
     lines += [
         {
@@ -156,8 +176,12 @@ def build_invoice(actor, client, start: date, end: date, *, issue_date=None):
         period_start=start,
         period_end=end,
     )
-    made = list(invoice.lines.order_by("position"))[len(lines) - len(charges) :]
-    for charge, line in zip(charges, made, strict=True):
+    made = list(invoice.lines.order_by("position"))
+    fee_lines, charge_lines = made[: len(fee_months)], made[len(fee_months) :]
+    for month, line in zip(fee_months, fee_lines, strict=True):
+        line.fee_month = month
+    InvoiceLine.objects.bulk_update(fee_lines, ["fee_month"])
+    for charge, line in zip(charges, charge_lines, strict=True):
         charge.invoice_line = line
     UnbilledCharge.objects.bulk_update(charges, ["invoice_line"])
     audit.record(

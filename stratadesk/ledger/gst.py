@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import cache
 
 import holidays
 
@@ -420,8 +421,22 @@ def due_date(period_end: date, frequency: str) -> date:
 
 
 def next_business_day(day: date) -> date:
-    # National holidays only: a BAS is due Australia-wide, not by state.
-    national = holidays.country_holidays("AU", years=[day.year, day.year + 1])
+    national = national_holidays(day.year) | national_holidays(day.year + 1)
     while day.weekday() >= 5 or day in national:
         day += timedelta(days=1)
     return day
+
+
+@cache
+def national_holidays(year: int) -> frozenset[date]:
+    """Public holidays of `year`, as observed, that every state and territory keeps.
+
+    A BAS is due Australia-wide, not by state. The holidays package applies observed
+    days (Australia Day on a Saturday is kept on the Monday) only per state, so the
+    national days are those holidays every subdivision observes.
+    """
+    observed = (
+        set(holidays.country_holidays("AU", subdiv=subdiv, years=year, observed=True))
+        for subdiv in holidays.Australia.subdivisions
+    )
+    return frozenset(set.intersection(*observed))

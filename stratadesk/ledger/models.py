@@ -361,6 +361,9 @@ class Invoice(models.Model):
 
 class InvoiceLine(PricedLine):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    # The first day of the month whose monthly fee this line bills, so that no month
+    # is billed twice; null on every other line.
+    fee_month = models.DateField(null=True, blank=True, db_index=True)
 
     class Meta(PricedLine.Meta):
         pass

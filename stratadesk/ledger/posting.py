@@ -18,6 +18,7 @@ from stratadesk.ledger.models import (
     Account,
     JournalEntry,
     JournalLine,
+    LedgerSettings,
     LodgedPeriod,
 )
 from stratadesk.people.permissions import Action, can
@@ -32,6 +33,19 @@ def require_ledger(actor) -> None:
     if actor.is_system or can(actor.who, Action.KEEP_LEDGER):
         return
     raise PermissionDenied("Your role may not keep the ledger.")
+
+
+def lock_lodgement() -> None:
+    """Take the ledger's lodgement lock until the caller's transaction ends.
+
+    Posting and lodging both lock the LedgerSettings row first, so they serialise: an
+    entry committing while a period is lodged either lands before the BAS report is
+    read, or waits and then sees the period lodged. Without it a document posted
+    concurrently could land inside a lodged period and be missing from its report.
+    Precondition: the caller is inside a transaction.
+    """
+    if LedgerSettings.objects.select_for_update().order_by("pk").first() is None:
+        LedgerSettings.objects.create()
 
 
 def lodged_period_holding(day: date) -> LodgedPeriod | None:
@@ -102,6 +116,7 @@ def post_entry(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("post_entry() must run inside its document's transaction")
+    lock_lodgement()
     refuse_lodged(day, "a journal entry")
 
     legs = [leg for leg in legs if leg.debit or leg.credit]

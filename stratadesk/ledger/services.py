@@ -52,6 +52,7 @@ from stratadesk.ledger.posting import (
     Leg,
     credit,
     debit,
+    lock_lodgement,
     post_entry,
     refuse_lodged,
     require_ledger,
@@ -521,6 +522,37 @@ def create_supplier(
     return supplier
 
 
+def _no_credit_reason(supplier: Supplier) -> str:
+    """Why a bill from `supplier` can claim no GST credit; "" when it can."""
+    if not _gst_registered():
+        return "The business is not registered for GST, so it claims no GST credits"
+    if not supplier.gst_registered:
+        return f"{supplier} is not registered for GST and issues no tax invoice"
+    if not supplier.abn:
+        # A tax invoice must show the supplier's ABN; without one there is no credit,
+        # and the purchase is reported without GST (NCF) as GST_BAS.md lists it.
+        return f"{supplier} quoted no ABN, so its bill is not a tax invoice"
+    return ""
+
+
+def _refuse_gst_credit(lines, reason: str) -> None:
+    """Refuse GST-bearing purchase codes when no GST credit may be claimed.
+
+    They are refused rather than quietly recorded without GST, because a CAP or NCG
+    line would still count at G10 or G11 and so claim a credit through the worksheet.
+    """
+    if not reason:
+        return
+    for index, line in enumerate(lines or ()):
+        code = line.get("tax_code") or ""
+        if code in gst.PURCHASE_CODES and gst.tax_code(code).carries_gst:
+            raise ValidationFailed(
+                f"{reason}; record tax code {code} as NCF (purchase without GST).",
+                code="no_gst_credit",
+                fields={f"lines[{index}].tax_code": [f"{reason}; use NCF."]},
+            )
+
+
 @transaction.atomic
 def record_bill(
     actor,
@@ -534,18 +566,18 @@ def record_bill(
     """Record and post a supplier's bill.
 
     A supplier who quoted no ABN has 47% of the bill withheld and owed to the ATO
-    (label W4) instead of to them.
+    (label W4) instead of to them. GST-bearing codes are refused when no credit may
+    be claimed: the MSP is not registered, or the supplier is not or quoted no ABN.
     """
     require_ledger(actor)
     refuse_lodged(day, "a bill")
 
-    allowed = set(gst.PURCHASE_CODES)
-    if not supplier.gst_registered:
-        # No GST credit without a registered supplier's tax invoice.
-        allowed -= {c for c in allowed if gst.tax_code(c).carries_gst}
+    _refuse_gst_credit(lines, _no_credit_reason(supplier))
     default = supplier.default_account or Account.for_role(SystemAccount.PURCHASES)
-    made = [BillLine(**line) for line in _clean_lines(lines, allowed, default)]
-    totals = _work_out(made, gst.Rounding.PER_LINE)
+    made = [
+        BillLine(**line) for line in _clean_lines(lines, gst.PURCHASE_CODES, default)
+    ]
+    totals = _work_out(made, gst.Rounding.PER_LINE, registered=_gst_registered())
     if totals.gross <= ZERO:
         raise ValidationFailed("A bill's total must be more than zero.")
     withheld = gst.no_abn_withholding(totals.gross) if not supplier.abn else ZERO
@@ -988,6 +1020,8 @@ def lodge_period(actor, *, start: date, end: date, basis: str | None = None):
     require_ledger(actor)
     if end < start:
         raise ValidationFailed("A period ends on or after it starts.")
+    # Held until commit, so nothing posts into the period while its report is read.
+    lock_lodgement()
     if LodgedPeriod.objects.filter(start__lte=end, end__gte=start).exists():
         raise Conflict("Part of this period is already lodged.", code="period_lodged")
 

@@ -190,7 +190,9 @@ class Scene:
         self.note = ledger.issue_adjustment_note(
             alex, issued, day=date(2025, 7, 6), reason="Walk", lines=[line]
         )
-        self.supplier = ledger.create_supplier(alex, name="Walk Supplies")
+        self.supplier = ledger.create_supplier(
+            alex, name="Walk Supplies", abn="53004085616"
+        )
         bill = ledger.record_bill(
             alex,
             supplier=self.supplier,
