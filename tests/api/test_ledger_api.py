@@ -598,16 +598,20 @@ def test_lodging_a_period_locks_it_against_every_document(alex, quarter_g6):
     assert alex.get(f"{LEDGER}/periods").json()[0]["start"] == "2025-07-01"
 
 
-def test_a_lodged_period_answers_the_report_as_lodged(alex, quarter_g6):
+def test_a_lodged_period_answers_the_report_as_lodged(alex, quarter_g6, monkeypatch):
     before = alex.get(f"{LEDGER}/bas", {**QUARTER, "basis": "accruals"}).json()
     alex.post(f"{LEDGER}/periods", {**QUARTER, "basis": "accruals"})
-    # Stored as lodged; a live recomputation would follow any later change.
-    LodgedPeriod.objects.update(report={**LodgedPeriod.objects.get().report, "9": 1})
 
+    # Answered from the stored report: nothing is recomputed for a lodged period.
+    def recompute(*args, **kwargs):
+        raise AssertionError("a lodged period was recomputed")
+
+    monkeypatch.setattr("stratadesk.ledger.bas.bas_report", recompute)
     after = alex.get(f"{LEDGER}/bas", {**QUARTER, "basis": "accruals"}).json()
 
     assert (before["lodged"], before["9"]) == (False, 7420)
-    assert (after["lodged"], after["9"]) == (True, 1)
+    assert (after["lodged"], after["9"]) == (True, 7420)
+    assert after == {**LodgedPeriod.objects.get().report, "lodged": True}
 
 
 def test_a_correction_dated_in_the_open_period_is_taken(alex, quarter_g6):
