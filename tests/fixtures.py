@@ -151,3 +151,21 @@ _PATHS = {
         ),
     ],
 }
+
+
+def seed_chart_of_accounts():
+    """Seed the chart of accounts again if a flushing (transactional) test emptied it.
+
+    Its data migration seeded it once; such a test ends by emptying every table.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from stratadesk.ledger.models import Account
+
+    if not Account.objects.exists():
+        chart = importlib.import_module(
+            "stratadesk.ledger.migrations.0002_seed_chart_of_accounts"
+        )
+        chart.seed(apps, None)

@@ -3,13 +3,12 @@
 Never `playwright install`: the browser comes from the `chromium` Debian package.
 """
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
 
-from tests.fixtures import PASSWORD, World
+from tests.fixtures import PASSWORD, World, seed_chart_of_accounts
 
 # Playwright's sync API keeps an event loop in this thread; without this Django would
 # refuse the ORM calls the tests make to build and check data.
@@ -51,20 +50,8 @@ def world(transactional_db):
     # committed rather than held in the test's rolled-back transaction. Each such
     # test ends by emptying every table, the chart of accounts its migration seeded
     # included, so the chart is seeded again first.
-    _seed_chart_of_accounts()
+    seed_chart_of_accounts()
     return World()
-
-
-def _seed_chart_of_accounts():
-    from django.apps import apps
-
-    from stratadesk.ledger.models import Account
-
-    if not Account.objects.exists():
-        chart = importlib.import_module(
-            "stratadesk.ledger.migrations.0002_seed_chart_of_accounts"
-        )
-        chart.seed(apps, None)
 
 
 @pytest.fixture
