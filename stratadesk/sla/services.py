@@ -110,22 +110,18 @@ def business_calendar_for(client) -> BusinessCalendar:
     if calendar is not None:
         return business_calendar(calendar)
     # No calendar anywhere: weekday office hours, but on the client's own clock.
-    key = ("fallback", client.timezone)
-    if key not in _built:
-        _built[key] = BusinessCalendar(
-            client.timezone, {day: [("09:00", "17:00")] for day in range(5)}
-        )
-    return _built[key]
+    return fallback_calendar(client.timezone)
 
 
-def fallback_calendar() -> BusinessCalendar:
-    """Monday to Friday, 09:00 to 17:00 in the MSP's zone, no holidays."""
+def fallback_calendar(timezone: str = "") -> BusinessCalendar:
+    """Monday to Friday, 09:00 to 17:00, no holidays, in `timezone` or the MSP's."""
     from django.conf import settings
 
-    key = ("fallback", settings.TIME_ZONE)
+    zone = timezone or settings.TIME_ZONE
+    key = ("fallback", zone)
     if key not in _built:
         _built[key] = BusinessCalendar(
-            settings.TIME_ZONE, {day: [("09:00", "17:00")] for day in range(5)}
+            zone, {day: [("09:00", "17:00")] for day in range(5)}
         )
     return _built[key]
 

@@ -946,7 +946,7 @@ def add_attachment(actor, ticket, upload, *, public: bool = True) -> Attachment:
             )
         public = True
 
-    content_type = _check_upload(upload)
+    content_type = check_upload(upload)
     attachment = Attachment.objects.create(
         ticket=ticket,
         file=upload,
@@ -1002,10 +1002,6 @@ def set_evidence(actor, ticket, attachment, evidence: bool) -> Attachment:
 
 def check_upload(upload) -> str:
     """The file's content type if it may be attached, else ValidationFailed."""
-    return _check_upload(upload)
-
-
-def _check_upload(upload) -> str:
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationFailed(
