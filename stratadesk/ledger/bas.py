@@ -11,7 +11,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
@@ -113,13 +113,16 @@ def bas_report(start: date, end: date, basis: str | None = None) -> BasReport:
 
     collect = _Collector()
     if basis == Basis.ACCRUALS:
-        _accrued_invoices(collect, start, end)
-        _accrued_bills(collect, start, end)
+        documents = [
+            *_accrued_invoices(collect, start, end),
+            *_accrued_bills(collect, start, end),
+        ]
         _bad_debts(collect, start, end)
         _adjustment_notes(collect, start, end)
     else:
+        documents = []
         _cash_documents(collect, start, end)
-    _journal_lines(collect, start, end, basis)
+    _journal_lines(collect, start, end, basis, documents)
 
     exact: dict[str, Decimal] = defaultdict(lambda: ZERO)
     drilldown: dict[str, list[Contribution]] = defaultdict(list)
@@ -187,31 +190,39 @@ def _paid_early(start, end):
     return Q(allocations__payment__date__range=(start, end))
 
 
-def _accrued_invoices(collect, start, end) -> None:
+def _accrued_invoices(collect, start, end) -> list[int]:
+    """Count the invoices attributed to the period; returns their journal entries."""
     candidates = _issued_invoices().filter(
         Q(issue_date__range=(start, end))
         | (_paid_early(start, end) & Q(issue_date__gt=end))
     )
+    entries = []
     for invoice in candidates.distinct():
         day = gst.accrual_date(
             invoice.issue_date, [a.payment.date for a in invoice.allocations.all()]
         )
         if start <= day <= end:
+            entries.append(invoice.journal_entry_id)
             for line in invoice.lines.all():
                 collect.supply(invoice, invoice.reference_number, line)
+    return entries
 
 
-def _accrued_bills(collect, start, end) -> None:
+def _accrued_bills(collect, start, end) -> list[int]:
+    """Count the bills attributed to the period; returns their journal entries."""
     candidates = _bills().filter(
         Q(date__range=(start, end)) | (_paid_early(start, end) & Q(date__gt=end))
     )
+    entries = []
     for bill in candidates.distinct():
         day = gst.accrual_date(
             bill.date, [a.payment.date for a in bill.allocations.all()]
         )
         if start <= day <= end:
+            entries.append(bill.journal_entry_id)
             for line in bill.lines.all():
                 collect.supply(bill, str(bill), line)
+    return entries
 
 
 def _bad_debts(collect, start, end) -> None:
@@ -226,55 +237,101 @@ def _bad_debts(collect, start, end) -> None:
         collect.add(label, debt.gst_adjustment * 11, debt, reference)
 
 
-# Cash: a document counts in proportion to the payments made in the period; the
-# payment that settles it takes the remainder.
+# Cash: a document counts in proportion to what has been paid of what is owed, the
+# payment that settles it taking the remainder. Each period reports the change in
+# that cumulative figure, and the figure at a day depends only on documents dated
+# by then: a later payment or credit never changes a period already reported.
 
 
 def _cash_documents(collect, start, end) -> None:
-    paid = _paid_early(start, end)
-    invoices = _issued_invoices().prefetch_related("adjustment_notes__lines")
-    for invoice in invoices.filter(paid).distinct():
-        credits = list(invoice.adjustment_notes.all())
+    moved = (
+        _paid_early(start, end)
+        | Q(adjustment_notes__date__range=(start, end))
+        | Q(bad_debts__kind=BadDebtKind.RECOVERY, bad_debts__date__range=(start, end))
+    )
+    invoices = _issued_invoices().prefetch_related(
+        "adjustment_notes__lines",
+        Prefetch(
+            "bad_debts",
+            queryset=BadDebt.objects.filter(kind=BadDebtKind.RECOVERY),
+            to_attr="recoveries",
+        ),
+    )
+    for invoice in invoices.filter(moved).distinct():
         _attribute(
-            collect, invoice, invoice.reference_number, "1A", start, end, credits
+            collect,
+            invoice,
+            invoice.reference_number,
+            start,
+            end,
+            credits=list(invoice.adjustment_notes.all()),
+            recoveries=invoice.recoveries,
         )
-    bills = _bills().filter(paid)
-    for bill in bills.distinct():
-        _attribute(collect, bill, str(bill), "1B", start, end)
+    for bill in _bills().filter(_paid_early(start, end)).distinct():
+        _attribute(collect, bill, str(bill), start, end)
 
 
-def _attribute(collect, document, reference, gst_label, start, end, credits=()):
-    """Count the part of `document` its payments in the period settle.
+def _attribute(collect, document, reference, start, end, credits=(), recoveries=()):
+    """Count what changed in the period in the part of `document` paid so far.
 
-    Credits reduce what is owed rather than counting on their own: on the cash
-    basis a sale is reported as it is paid, and what was credited is never paid.
+    A rise is the sale (or purchase) reported as it is paid. A fall can only come
+    from a credit after payment, a refund of GST already reported: it is a
+    decreasing adjustment in the credit's period (G18 and 1B for a sale), as on the
+    accruals basis, and the G1 already reported is left alone.
     """
-    allocations = list(document.allocations.all())
-    amounts = [a.amount for a in allocations]
-    in_period = [start <= a.payment.date <= end for a in allocations]
-    # Payments are measured against what is owed to the other party; for a bill
-    # with withholding that is its total less the amount withheld.
-    owed = getattr(document, "payable", document.total)
-    owed -= sum((note.total for note in credits), ZERO)
+    before = _paid_share(document, credits, recoveries, start - timedelta(days=1))
+    after = _paid_share(document, credits, recoveries, end)
+    gst_label = "1A" if isinstance(document, Invoice) else "1B"
 
-    by_label: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for label, reached in after.items():
+        change = reached - before[label]
+        if change > ZERO:
+            collect.add(label, change, document, reference)
+        elif change < ZERO and label == gst_label:
+            adjustment, claimed = ("G18", "1B") if gst_label == "1A" else ("G7", "1A")
+            source = _credit_in(credits, start, end) or document
+            source_reference = getattr(source, "reference_number", reference)
+            collect.add(adjustment, -change * 11, source, source_reference)
+            collect.add(claimed, -change, source, source_reference)
+
+
+def _paid_share(document, credits, recoveries, day) -> dict[str, Decimal]:
+    """Each label's part of `document` attributed by the payments made by `day`.
+
+    Credits dated by then reduce both what is owed and what there is to report:
+    on the cash basis what was credited is never paid. Money recovered after a
+    write-off is a payment for the supply like any other.
+    """
+    owed = getattr(document, "payable", document.total)
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in document.lines.all():
         for label in gst.tax_code(line.tax_code).labels:
-            by_label[label] += line.gross
+            totals[label] += line.gross
+    gst_label = "1A" if isinstance(document, Invoice) else "1B"
+    totals[gst_label] = document.gst_total
+
     for note in credits:
+        if note.date > day:
+            continue
+        owed -= note.total
+        totals[gst_label] -= note.gst_total
         for line in note.lines.all():
             for label in gst.tax_code(line.tax_code).labels:
-                by_label[label] -= line.gross
-    by_label[gst_label] = document.gst_total - sum(
-        (note.gst_total for note in credits), ZERO
-    )
+                totals[label] -= line.gross
 
-    for label, total in by_label.items():
-        shares = gst.attribute_cash(total, owed, amounts)
-        share = sum(
-            (s for s, keep in zip(shares, in_period, strict=True) if keep), ZERO
-        )
-        collect.add(label, share, document, reference)
+    paid = sum(
+        (a.amount for a in document.allocations.all() if a.payment.date <= day), ZERO
+    ) + sum((r.amount for r in recoveries if r.date <= day), ZERO)
+    shares = defaultdict(lambda: ZERO)
+    for label, total in totals.items():
+        shares[label] = gst.cash_attributed(total, owed, paid)
+    return shares
+
+
+def _credit_in(credits, start, end):
+    """The last credit dated in the period: the document behind an adjustment."""
+    inside = [note for note in credits if start <= note.date <= end]
+    return inside[-1] if inside else None
 
 
 def _adjustment_notes(collect, start, end) -> None:
@@ -293,19 +350,28 @@ def _adjustment_notes(collect, start, end) -> None:
             collect.supply(note, reference, line, -line.gross)
 
 
-def _journal_lines(collect, start, end, basis) -> None:
+def _journal_lines(collect, start, end, basis, documents) -> None:
     """W labels and the accounts-method 1A and 1B from the journal's labelled lines,
-    and the G labels of manual journals (bank interest, bank fees)."""
+    and the G labels of manual journals (bank interest, bank fees).
+
+    `documents` are the journal entries of the invoices and bills attributed to the
+    period (accruals): their GST lines count here whatever the entry's date, since a
+    payment before the invoice's date moves its GST to the payment's period.
+    """
     manual_kinds = [EntryKind.MANUAL, EntryKind.REVERSAL]
     wanted = ~Q(bas_label="") | (Q(entry__kind__in=manual_kinds) & ~Q(tax_code=""))
-    lines = JournalLine.objects.filter(wanted, entry__date__range=(start, end))
-    if basis == Basis.CASH:
-        # On the cash basis the GST of invoices and bills counts as they are paid
-        # (see _attribute, which also nets off credits), and an unpaid debt written
-        # off never counted at all.
-        lines = lines.exclude(
-            Q(bas_label__in=["1A", "1B"]) & Q(entry__kind__in=_ACCRUED_KINDS)
-        )
+    gst_lines = Q(bas_label__in=["1A", "1B"])
+    # Invoices and bills are counted by attribution, never by the entry's date:
+    # on accruals through `documents`, on cash as they are paid (see _attribute,
+    # which also nets off credits), where an unpaid debt written off never counted.
+    by_attribution = _ACCRUED_KINDS
+    if basis == Basis.ACCRUALS:
+        by_attribution = [EntryKind.INVOICE, EntryKind.BILL]
+    dated = Q(entry__date__range=(start, end)) & ~(
+        gst_lines & Q(entry__kind__in=by_attribution)
+    )
+    attributed = gst_lines & Q(entry_id__in=[pk for pk in documents if pk])
+    lines = JournalLine.objects.filter(wanted).filter(dated | attributed)
 
     for line in lines.select_related("entry"):
         reference = f"J{line.entry.number}"

@@ -261,6 +261,21 @@ def no_abn_withholding(amount: Decimal) -> Decimal:
 # Cash-basis attribution ---------------------------------------------------------------
 
 
+def cash_attributed(total: Decimal, owed: Decimal, paid: Decimal) -> Decimal:
+    """How much of `total` (say an invoice's GST) is attributed once `paid` of the
+    `owed` has been received: its proportion, rounded, and all of it once settled.
+
+    Measured cumulatively, so that the parts of successive periods or payments are
+    differences of this figure and always sum exactly to `total`.
+    """
+    total, owed, paid = Decimal(total), Decimal(owed), Decimal(paid)
+    if owed <= ZERO or paid >= owed:
+        return total
+    if paid <= ZERO:
+        return ZERO
+    return cents(total * paid / owed)
+
+
 def attribute_cash(
     total: Decimal, document_total: Decimal, payments: Iterable[Decimal]
 ) -> list[Decimal]:
@@ -275,11 +290,8 @@ def attribute_cash(
     paid = ZERO
     attributed = ZERO
     for payment in payments:
-        paid = min(Decimal(document_total), paid + Decimal(payment))
-        if paid >= Decimal(document_total):
-            reached = Decimal(total)
-        else:
-            reached = cents(Decimal(total) * paid / Decimal(document_total))
+        paid += Decimal(payment)
+        reached = cash_attributed(total, document_total, paid)
         parts.append(reached - attributed)
         attributed = reached
     return parts

@@ -6,6 +6,7 @@ and anything dated inside a lodged BAS period are refused.
 """
 
 import logging
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -53,6 +54,7 @@ from stratadesk.ledger.posting import (
     credit,
     debit,
     lock_lodgement,
+    lodged_period_holding,
     post_entry,
     refuse_lodged,
     require_ledger,
@@ -428,9 +430,15 @@ def issue_adjustment_note(actor, invoice, *, day: date, reason: str, lines):
             f"not yet credited or written off on {locked.reference_number}.",
             code="credit_too_large",
         )
+    _refuse_crediting_more_than_charged(locked, made, totals)
 
+    # The sale belongs to its accrual period, which a payment before the invoice's
+    # date moves back; a credit in a later period than that is an adjustment.
     frequency = LedgerSettings.current().bas_frequency
-    earlier = gst.period_containing(locked.issue_date, frequency) != (
+    sold = gst.accrual_date(
+        locked.issue_date, locked.allocations.values_list("payment__date", flat=True)
+    )
+    earlier = gst.period_containing(sold, frequency) != (
         gst.period_containing(day, frequency)
     )
     note = AdjustmentNote(
@@ -487,6 +495,43 @@ def issue_adjustment_note(actor, invoice, *, day: date, reason: str, lines):
         data={"invoice": locked.reference_number, "total": str(totals.gross)},
     )
     return note
+
+
+def _refuse_crediting_more_than_charged(invoice, made, totals) -> None:
+    """A note credits only what the invoice charged: per tax code, no more than the
+    invoice's lines of that code less earlier notes, and no more GST than it bore.
+
+    Otherwise a note could claim back GST that was never reported, or turn a
+    GST-free sale into a GST credit.
+    """
+    charged: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in invoice.lines.all():
+        charged[line.tax_code] += line.gross
+    for line in AdjustmentLine.objects.filter(note__invoice=invoice):
+        charged[line.tax_code] -= line.gross
+
+    asked: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in made:
+        asked[line.tax_code] += line.gross
+    for code, amount in sorted(asked.items()):
+        left = max(charged[code], ZERO)
+        if amount > left:
+            raise ValidationFailed(
+                f"{invoice.reference_number} has {left} of {code} lines left to "
+                f"credit; this note credits {amount} at {code}.",
+                code="credit_too_large",
+                fields={"lines": [f"At most {left} at tax code {code}."]},
+            )
+
+    gst_left = invoice.gst_total - sum(
+        invoice.adjustment_notes.values_list("gst_total", flat=True), ZERO
+    )
+    if totals.gst > gst_left:
+        raise ValidationFailed(
+            f"{invoice.reference_number} charged {invoice.gst_total} GST, of which "
+            f"{gst_left} is not yet credited; this note credits {totals.gst}.",
+            code="credit_too_large",
+        )
 
 
 # Suppliers and bills --------------------------------------------------------------
@@ -651,7 +696,7 @@ def receive_payment(
     require_ledger(actor)
     refuse_lodged(day, "a payment")
     amount = _money(amount, "amount")
-    invoices = _allocate(amount, allocations, client=client)
+    invoices = _allocate(amount, allocations, day=day, client=client)
 
     payment = Payment(
         direction=PaymentDirection.RECEIVED,
@@ -691,7 +736,7 @@ def receive_payment(
     return payment
 
 
-def _allocate(amount: Decimal, allocations, *, client=None, supplier=None):
+def _allocate(amount: Decimal, allocations, *, day, client=None, supplier=None):
     """Lock and check each document an amount is allocated to."""
     if amount <= ZERO:
         raise ValidationFailed("A payment is more than zero.")
@@ -716,6 +761,7 @@ def _allocate(amount: Decimal, allocations, *, client=None, supplier=None):
                 f"{share} is more than the {locked.balance} owing on {locked}.",
                 code="overallocated",
             )
+        _refuse_moving_lodged_gst(locked, day)
         checked.append((locked, share))
 
     if sum((share for _, share in checked), ZERO) != amount:
@@ -723,6 +769,26 @@ def _allocate(amount: Decimal, allocations, *, client=None, supplier=None):
             "The allocations must add up to the payment.", code="allocation_mismatch"
         )
     return checked
+
+
+def _refuse_moving_lodged_gst(document, day: date) -> None:
+    """On accruals a payment before a document's date moves its GST to the payment's
+    period; a document already reported in a lodged BAS must stay where it is."""
+    attributed = gst.accrual_date(
+        getattr(document, "issue_date", None) or document.date,
+        document.allocations.values_list("payment__date", flat=True),
+    )
+    period = lodged_period_holding(attributed) if day < attributed else None
+    if period is not None:
+        raise Conflict(
+            f"{document} is reported in the BAS lodged for {period.start} to "
+            f"{period.end}; a payment dated {day}, before it, would move its GST "
+            "out of that period. Date the payment on or after "
+            f"{attributed}.",
+            code="period_lodged",
+            start=period.start.isoformat(),
+            end=period.end.isoformat(),
+        )
 
 
 @transaction.atomic
@@ -733,7 +799,7 @@ def make_payment(
     require_ledger(actor)
     refuse_lodged(day, "a payment")
     amount = _money(amount, "amount")
-    bills = _allocate(amount, allocations, supplier=supplier)
+    bills = _allocate(amount, allocations, day=day, supplier=supplier)
 
     payment = Payment(
         direction=PaymentDirection.MADE,
