@@ -13,8 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from stratadesk.ledger import gst
 from stratadesk.ledger.models import (
@@ -24,8 +25,10 @@ from stratadesk.ledger.models import (
     BadDebtKind,
     Basis,
     Bill,
+    BillLine,
     EntryKind,
     Invoice,
+    InvoiceLine,
     InvoiceStatus,
     JournalLine,
     LedgerSettings,
@@ -93,6 +96,21 @@ class _Collector:
                     reference=reference,
                     description=description,
                     line_id=getattr(line, "pk", None),
+                )
+            )
+
+    def entry_line(self, label, amount, line) -> None:
+        """A labelled journal line, read as a row (see _journal_lines)."""
+        if amount:
+            self.facts.append(
+                Contribution(
+                    label=label,
+                    amount=amount,
+                    source_type="journalentry",
+                    source_id=line.entry_id,
+                    reference=line.reference,
+                    description=line.description,
+                    line_id=line.pk,
                 )
             )
 
@@ -190,39 +208,76 @@ def _paid_early(start, end):
     return Q(allocations__payment__date__range=(start, end))
 
 
+def _first_paid(owner: str) -> Subquery:
+    """A document's earliest payment, read with it: all that accruals asks of them.
+
+    A subquery, not Min() over the join: the join is filtered by the period, and
+    a payment before the period must still count.
+    """
+    earliest = Allocation.objects.filter(**{owner: OuterRef("pk")}).order_by(
+        "payment__date"
+    )
+    return Subquery(earliest.values("payment__date")[:1])
+
+
+def _dates(day) -> list[date]:
+    return [] if day is None else [day]
+
+
 def _accrued_invoices(collect, start, end) -> list[int]:
     """Count the invoices attributed to the period; returns their journal entries."""
-    candidates = _issued_invoices().filter(
+    candidates = Invoice.objects.exclude(status=InvoiceStatus.DRAFT).filter(
         Q(issue_date__range=(start, end))
         | (_paid_early(start, end) & Q(issue_date__gt=end))
     )
-    entries = []
-    for invoice in candidates.distinct():
-        day = gst.accrual_date(
-            invoice.issue_date, [a.payment.date for a in invoice.allocations.all()]
-        )
+    counted = {}
+    for invoice in candidates.distinct().annotate(first_paid=_first_paid("invoice")):
+        day = gst.accrual_date(invoice.issue_date, _dates(invoice.first_paid))
         if start <= day <= end:
-            entries.append(invoice.journal_entry_id)
-            for line in invoice.lines.all():
-                collect.supply(invoice, invoice.reference_number, line)
-    return entries
+            counted[invoice.pk] = invoice
+    lines = InvoiceLine.objects.filter(invoice__in=candidates.values("pk"))
+    _supply_rows(collect, counted, lines, "invoice_id", _invoice_reference)
+    return [invoice.journal_entry_id for invoice in counted.values()]
 
 
 def _accrued_bills(collect, start, end) -> list[int]:
     """Count the bills attributed to the period; returns their journal entries."""
-    candidates = _bills().filter(
+    candidates = Bill.objects.filter(
         Q(date__range=(start, end)) | (_paid_early(start, end) & Q(date__gt=end))
     )
-    entries = []
-    for bill in candidates.distinct():
-        day = gst.accrual_date(
-            bill.date, [a.payment.date for a in bill.allocations.all()]
-        )
+    counted = {}
+    bills = candidates.distinct().select_related("supplier")
+    for bill in bills.annotate(first_paid=_first_paid("bill")):
+        day = gst.accrual_date(bill.date, _dates(bill.first_paid))
         if start <= day <= end:
-            entries.append(bill.journal_entry_id)
-            for line in bill.lines.all():
-                collect.supply(bill, str(bill), line)
-    return entries
+            counted[bill.pk] = bill
+    lines = BillLine.objects.filter(bill__in=candidates.values("pk"))
+    _supply_rows(collect, counted, lines, "bill_id", str)
+    return [bill.journal_entry_id for bill in counted.values()]
+
+
+class _Row(NamedTuple):
+    """A document line read as a row: model instances cost too much by the 100,000."""
+
+    pk: int
+    tax_code: str
+    gross: Decimal
+    description: str
+
+
+def _supply_rows(collect, counted, lines, owner_field, reference) -> None:
+    """Count the lines of the `counted` documents (by pk) at their labels."""
+    rows = lines.values_list(owner_field, "pk", "tax_code", "net", "gst", "description")
+    names = {pk: reference(document) for pk, document in counted.items()}
+    for owner, pk, code, net, tax, description in rows.iterator(chunk_size=5000):
+        document = counted.get(owner)
+        if document is not None:
+            row = _Row(pk, code, net + tax, description)
+            collect.supply(document, names[owner], row)
+
+
+def _invoice_reference(invoice) -> str:
+    return invoice.reference_number
 
 
 def _bad_debts(collect, start, end) -> None:
@@ -373,21 +428,39 @@ def _journal_lines(collect, start, end, basis, documents) -> None:
     attributed = gst_lines & Q(entry_id__in=[pk for pk in documents if pk])
     lines = JournalLine.objects.filter(wanted).filter(dated | attributed)
 
-    for line in lines.select_related("entry"):
-        reference = f"J{line.entry.number}"
-        if line.bas_label:
-            sign = 1 if line.bas_label in _DEBIT_LABELS else -1
-            amount = (line.debit - line.credit) * sign
-            collect.add(line.bas_label, amount, line.entry, reference, line)
-        if line.tax_code and line.entry.kind in manual_kinds:
-            info = gst.tax_code(line.tax_code)
+    rows = lines.values_list(
+        "pk",
+        "bas_label",
+        "tax_code",
+        "debit",
+        "credit",
+        "description",
+        "entry_id",
+        "entry__number",
+        "entry__kind",
+        "entry__memo",
+    )
+    for pk, bas_label, code, debit, credit, text, entry, number, kind, memo in rows:
+        counted = _EntryLine(pk, text or memo, entry, f"J{number}")
+        if bas_label:
+            sign = 1 if bas_label in _DEBIT_LABELS else -1
+            collect.entry_line(bas_label, (debit - credit) * sign, counted)
+        if code and kind in manual_kinds:
+            info = gst.tax_code(code)
             if info.side == gst.Side.NONE:
                 continue
-            amount = line.credit - line.debit
+            amount = credit - debit
             if info.side == gst.Side.PURCHASE:
                 amount = -amount
             for label in info.labels:
-                collect.add(label, amount, line.entry, reference, line)
+                collect.entry_line(label, amount, counted)
+
+
+class _EntryLine(NamedTuple):
+    pk: int
+    description: str
+    entry_id: int
+    reference: str
 
 
 _ACCRUED_KINDS = [

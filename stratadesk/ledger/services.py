@@ -67,6 +67,7 @@ from stratadesk.notifications.models import NotifyEvent, WebhookEvent
 logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 DEFAULT_PAYMENT_TERMS_DAYS = 14
 
 # Labels a manual journal line may carry; GST labels come only from documents.
@@ -430,7 +431,7 @@ def issue_adjustment_note(actor, invoice, *, day: date, reason: str, lines):
             f"not yet credited or written off on {locked.reference_number}.",
             code="credit_too_large",
         )
-    _refuse_crediting_more_than_charged(locked, made, totals)
+    totals = _fit_to_what_was_charged(locked, made, totals)
 
     # The sale belongs to its accrual period, which a payment before the invoice's
     # date moves back; a credit in a later period than that is an adjustment.
@@ -497,12 +498,15 @@ def issue_adjustment_note(actor, invoice, *, day: date, reason: str, lines):
     return note
 
 
-def _refuse_crediting_more_than_charged(invoice, made, totals) -> None:
+def _fit_to_what_was_charged(invoice, made, totals) -> gst.InvoiceTotals:
     """A note credits only what the invoice charged: per tax code, no more than the
     invoice's lines of that code less earlier notes, and no more GST than it bore.
 
     Otherwise a note could claim back GST that was never reported, or turn a
-    GST-free sale into a GST credit.
+    GST-free sale into a GST credit. The note that credits the last of the taxable
+    lines takes the GST that is left, as the last payment does on the cash basis,
+    so rounding never leaves a cent of GST behind or credits one too many.
+    Returns the note's totals after that fitting.
     """
     charged: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in invoice.lines.all():
@@ -526,12 +530,27 @@ def _refuse_crediting_more_than_charged(invoice, made, totals) -> None:
     gst_left = invoice.gst_total - sum(
         invoice.adjustment_notes.values_list("gst_total", flat=True), ZERO
     )
+    taxable = [line for line in made if line.gst]
+    crediting_the_rest = asked[gst.TaxCode.GST] == charged[gst.TaxCode.GST] > ZERO
+    # Rounding each line can go a cent per line past the GST left; more than that
+    # is a credit of GST never charged.
+    if taxable and (
+        crediting_the_rest or ZERO < totals.gst - gst_left <= len(taxable) * CENT
+    ):
+        # The price stays as typed; only its split between net and GST moves.
+        shift = gst_left - totals.gst
+        taxable[-1].gst += shift
+        taxable[-1].net -= shift
+        totals = gst.InvoiceTotals(
+            lines=totals.lines, net=totals.net - shift, gst=gst_left
+        )
     if totals.gst > gst_left:
         raise ValidationFailed(
             f"{invoice.reference_number} charged {invoice.gst_total} GST, of which "
             f"{gst_left} is not yet credited; this note credits {totals.gst}.",
             code="credit_too_large",
         )
+    return totals
 
 
 # Suppliers and bills --------------------------------------------------------------

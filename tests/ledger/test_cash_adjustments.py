@@ -110,6 +110,18 @@ def test_a_payment_before_the_invoice_moves_its_gst_with_its_sale(books):
     assert (december.labels["G1"], december.labels["1A"]) == (0, 0)
 
 
+def test_an_invoice_first_paid_before_a_period_is_not_counted_in_it(books):
+    invoice = books.invoice((1000, "GST"), day=date(2026, 1, 10))
+    books.pay(invoice, 500, date(2025, 9, 28))
+    books.pay(invoice, 600, date(2025, 11, 2))
+
+    september = _labels(*QUARTERS[0], basis="accruals")
+    december = _labels(*QUARTERS[1], basis="accruals")
+
+    assert (september["G1"], september["1A"]) == (1100, 100)
+    assert (december["G1"], december["1A"]) == (0, 0)
+
+
 def test_a_payment_cannot_pull_gst_out_of_a_lodged_period(books):
     invoice = books.invoice((1000, "GST"), day=date(2025, 10, 2))
     services.lodge_period(books.alex, start=QUARTERS[1][0], end=QUARTERS[1][1])
@@ -156,6 +168,16 @@ def test_a_note_credits_each_tax_code_at_most_what_is_left(books):
 
     fresh = Invoice.objects.get(pk=invoice.pk)
     assert fresh.amount_credited == fresh.total
+
+
+def test_the_note_crediting_the_last_taxable_part_takes_the_gst_left(books):
+    invoice = books.invoice((D("7.40"), "GST"))
+    first = _credit(books, invoice, D("0.06"), date(2025, 7, 20))
+
+    rest = _credit(books, invoice, D("8.08"), date(2025, 7, 21))
+
+    assert first.gst_total + rest.gst_total == invoice.gst_total == D("0.74")
+    assert rest.total == D("8.08")
 
 
 # Property --------------------------------------------------------------------------
@@ -219,6 +241,7 @@ class TestCashPeriodsStayPut(HypothesisTestCase):
         reported = sum(
             (f.get("1A", D("0")) - f.get("1B", D("0")) for f in final), D("0")
         )
+        assert credited_gst <= fresh.gst_total
         assert reported == fresh.gst_total - credited_gst
         for figures in final:
             assert figures.get("G18", D("0")) == figures.get("1B", D("0")) * 11
