@@ -538,6 +538,33 @@ class SvrVersionsView(ApiView):
         return Response(s.SvrSerializer(_svrs(ticket), many=True).data)
 
 
+class SvrPdfView(ApiView):
+    @extend_schema(
+        operation_id="tickets_svr_pdf",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        description="The PDF of one version of the ticket's SVR, rendered from the "
+        "kept document its approvers signed. 404 with code pdf_pending until the "
+        "worker has rendered it.",
+    )
+    def get(self, request, number, version):
+        ticket = ticket_for(self.caller, number)
+        if not can(self.caller, Action.READ_SVR, ticket):
+            raise NotFound("No such SVR.")
+        svr = ticket.svrs.filter(version=version).first()
+        if svr is None:
+            raise NotFound(f"{ticket.reference} has no SVR version {version}.")
+        if not svr.pdf:
+            raise NotFound(
+                "The PDF is being rendered; try again shortly.", code="pdf_pending"
+            )
+        return FileResponse(
+            svr.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"{ticket.reference}-SVR-v{svr.version}.pdf",
+            content_type="application/pdf",
+        )
+
+
 def approver_for(view, ticket, email):
     """The contact a client key decides for; staff never name one."""
     if not view.is_client_key:

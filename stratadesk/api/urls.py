@@ -144,6 +144,11 @@ urlpatterns = [
         name="ticket_svr_versions",
     ),
     path(
+        "tickets/<int:number>/svr/versions/<int:version>/pdf",
+        tickets.SvrPdfView.as_view(),
+        name="ticket_svr_pdf",
+    ),
+    path(
         "tickets/<int:number>/svr/approve",
         tickets.SvrApproveView.as_view(),
         name="ticket_svr_approve",

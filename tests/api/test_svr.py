@@ -179,3 +179,50 @@ def test_the_approval_record_and_every_version_are_readable(world, harbour):
     assert approval["approver"] == "hannah@harbour.test"
     assert approval["channel"] == "api"
     assert approval["document_hash"] == latest["document_hash"]
+
+
+# The PDF ----------------------------------------------------------------------------
+
+
+def _pdf(ticket, version=1):
+    return f"/api/v1/tickets/{ticket.number}/svr/versions/{version}/pdf"
+
+
+def test_the_pdf_is_pending_until_the_worker_renders_it(world, harbour):
+    ticket = world.ticket_at("svr_pending")
+
+    response = harbour.get(_pdf(ticket))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "pdf_pending"
+
+
+def test_the_kept_pdf_downloads(world, harbour, settings, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    from stratadesk.svr.documents import render_svr_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    ticket = world.ticket_at("svr_pending")
+    svr = ServiceVerificationReport.objects.get(ticket=ticket)
+    render_svr_pdf.call(svr_id=svr.pk)
+    svr.refresh_from_db()
+
+    response = harbour.get(_pdf(ticket))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    assert ticket.reference in text
+    with svr.pdf.open("rb") as kept:
+        assert body == kept.read()
+
+
+def test_another_clients_key_and_unknown_versions_get_404(world, outback, harbour):
+    ticket = world.ticket_at("svr_pending")
+
+    assert outback.get(_pdf(ticket)).status_code == 404
+    assert harbour.get(_pdf(ticket, version=7)).status_code == 404

@@ -11,6 +11,7 @@ import json
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
@@ -67,6 +68,7 @@ OPERATIONS = {
     "tickets_events_list": (Action.READ_TICKET, True),
     "tickets_svr_read": (Action.READ_SVR, True),
     "tickets_svr_versions_list": (Action.READ_SVR, True),
+    "tickets_svr_pdf": (Action.READ_SVR, True),
     "tickets_time_list": (Action.READ_COSTS, True),
     "tickets_time_create": (Action.LOG_WORK, True),
     "tickets_materials_list": (Action.READ_COSTS, True),
@@ -175,6 +177,9 @@ class Scene:
         self.delivery.status = "failed"
         self.delivery.save(update_fields=["status"])
         self.ticket.refresh_from_db()
+        # The walk asks who may read the PDF, not how it renders: a stand-in file.
+        svr = self.ticket.svrs.get()
+        svr.pdf.save("walk.pdf", ContentFile(b"%PDF-1.4 walk"), save=True)
         self._books(actor(world.alex))
 
     def _books(self, alex):
@@ -224,6 +229,7 @@ class Scene:
             .replace("{bill_id}", str(self.bill.pk))
             .replace("{payment_id}", str(self.payment.pk))
             .replace("{entry_number}", str(self.entry.number))
+            .replace("{version}", "1")
         )
 
     def state(self):
