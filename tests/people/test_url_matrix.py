@@ -60,7 +60,8 @@ PAGE_ACTION = {
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
 # branding): "not found" is a right answer there even for a persona allowed in.
-# The walk has no invoice, bill or line: their pages are "not found" for everyone.
+# The walk has no invoice, bill, line or journal entry: their pages are "not found"
+# for everyone.
 # A notice is its owner's alone: everyone else is told it does not exist.
 MAY_BE_MISSING = {
     "inbound_accept",
@@ -77,6 +78,8 @@ MAY_BE_MISSING = {
     "ledger_invoice_pdf",
     "ledger_bill",
     "ledger_bill_pay",
+    "ledger_journal",
+    "ledger_journal_reverse",
     "invoice_pdf",
     "notice_read",
 }
@@ -120,6 +123,7 @@ def _fill(route, ticket, attachment, delivery, credentials, notice):
         .replace("<int:invoice_id>", "1")
         .replace("<int:line_id>", "1")
         .replace("<int:bill_id>", "1")
+        .replace("<int:entry_number>", "1")
         .replace("<str:label>", "G1")
     )
 

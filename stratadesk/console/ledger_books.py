@@ -1,0 +1,232 @@
+"""Staff console: the ledger's bookkeeping beyond invoices, bills and the BAS.
+
+Bad debts written off and recovered, journal entries (read, typed by hand, a pay
+run, reversed), each client's billing agreement and how the books are kept. As in
+ledger.py every change is one service call; a refusal re-renders the page with the
+service's message and nothing written.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from stratadesk.core import clock, submissions
+from stratadesk.core.errors import DomainError
+from stratadesk.core.models import Channel
+from stratadesk.ledger import selectors, services
+from stratadesk.ledger.models import (
+    ZERO,
+    AdjustmentNote,
+    EntryKind,
+    JournalEntry,
+    JournalLine,
+)
+from stratadesk.people.actors import Actor
+
+from .gate_forms import attach_errors
+from .ledger import INVALID, PER_PAGE, ledger_required
+from .ledger_books_forms import (
+    JournalForm,
+    ReverseForm,
+    WagesForm,
+    journal_line_forms,
+)
+from .ledger_forms import attach_line_errors
+
+
+def _today():
+    return timezone.localdate(clock.now())
+
+
+def _actor(request) -> Actor:
+    return Actor.from_request(request, Channel.CONSOLE)
+
+
+def _invoice(request, invoice_id):
+    invoice = selectors.invoice_for(request.user, invoice_id)
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return invoice
+
+
+# Journals -------------------------------------------------------------------------
+
+
+def _with_lines(entries):
+    """Entries with their lines prefetched and their totals worked out from them.
+
+    Summed here, as Decimals, rather than by the database: SQLite adds decimals up
+    as floating point.
+    """
+    for entry in entries:
+        lines = entry.lines.all()
+        entry.debit_total = sum((line.debit for line in lines), ZERO)
+        entry.credit_total = sum((line.credit for line in lines), ZERO)
+    return entries
+
+
+@ledger_required
+def ledger_journals(request):
+    entries = (
+        JournalEntry.objects.select_related("reversed_by")
+        .prefetch_related(
+            Prefetch(
+                "lines", queryset=JournalLine.objects.only("entry", "debit", "credit")
+            )
+        )
+        .order_by("-date", "-number")
+    )
+    kind = request.GET.get("kind", "")
+    if kind in EntryKind.values:
+        entries = entries.filter(kind=kind)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    _with_lines(page.object_list)
+    context = {"page": page, "kind": kind, "kinds": EntryKind.choices}
+    return render(request, "console/ledger/journals.html", context)
+
+
+@ledger_required
+def ledger_journal(request, entry_number):
+    return _render_journal(request, _entry(entry_number))
+
+
+@ledger_required
+@require_POST
+def ledger_journal_reverse(request, entry_number):
+    entry = _entry(entry_number)
+    form = ReverseForm(request.POST, prefix="reverse")
+    if not form.is_valid():
+        return _render_journal(request, entry, form=form, status=INVALID)
+    data = form.cleaned_data
+    try:
+        first, reversal = submissions.once(
+            request,
+            lambda: services.reverse_entry(
+                _actor(request), entry, day=data["day"], reason=data["reason"]
+            ),
+        )
+    except DomainError as exc:
+        attach_errors(form, exc)
+        return _render_journal(request, entry, form=form, error=exc, status=exc.status)
+    if not first:
+        messages.success(request, submissions.ALREADY_SENT)
+        return redirect("console:ledger_journal", entry_number=entry.number)
+    messages.success(request, f"J{entry.number} reversed by J{reversal.number}.")
+    return redirect("console:ledger_journal", entry_number=reversal.number)
+
+
+def _entry(entry_number) -> JournalEntry:
+    entries = JournalEntry.objects.select_related("reversed_by", "reverses")
+    return get_object_or_404(entries, number=entry_number)
+
+
+def _render_journal(request, entry, *, form=None, error=None, status=200):
+    lines = list(entry.lines.select_related("account"))
+    entry.debit_total = sum((line.debit for line in lines), ZERO)
+    entry.credit_total = sum((line.credit for line in lines), ZERO)
+    reversed_by = getattr(entry, "reversed_by", None)
+    context = {
+        "entry": entry,
+        "lines": lines,
+        "reversed_by": reversed_by,
+        # Only manual journals reverse here; documents correct themselves.
+        "reversible": entry.kind == EntryKind.MANUAL and reversed_by is None,
+        "form": form or ReverseForm(initial={"day": _today()}, prefix="reverse"),
+        "source_url": _source_url(entry),
+        "error": error,
+    }
+    return render(request, "console/ledger/journal_detail.html", context, status=status)
+
+
+def _source_url(entry) -> str:
+    """The console page of the document that posted `entry`, when it has one."""
+    if entry.source_type == "invoice":
+        return reverse("console:ledger_invoice", args=[entry.source_id])
+    if entry.source_type == "bill":
+        return reverse("console:ledger_bill", args=[entry.source_id])
+    if entry.source_type == "adjustmentnote":
+        note = AdjustmentNote.objects.filter(pk=entry.source_id).first()
+        if note is not None:
+            return reverse("console:ledger_invoice", args=[note.invoice_id])
+    return ""
+
+
+@ledger_required
+def ledger_journal_new(request):
+    """A manual journal typed line by line; it must balance."""
+    form = JournalForm(request.POST or None, initial={"day": _today()})
+    line_forms = journal_line_forms(request.POST or None)
+    if request.method != "POST":
+        return _render_journal_new(request, form, line_forms)
+    valid = form.is_valid() & all([line.is_valid() for line in line_forms])
+    if not valid:
+        return _render_journal_new(request, form, line_forms, status=INVALID)
+
+    filled = [line for line in line_forms if not line.is_blank]
+    data = form.cleaned_data
+    try:
+        first, entry = submissions.once(
+            request,
+            lambda: services.post_manual_journal(
+                _actor(request),
+                day=data["day"],
+                memo=data["memo"],
+                lines=[line.values() for line in filled],
+            ),
+        )
+    except DomainError as exc:
+        if not attach_line_errors(filled, exc):
+            attach_errors(form, exc)
+        return _render_journal_new(
+            request, form, line_forms, error=exc, status=exc.status
+        )
+    if not first:
+        messages.success(request, submissions.ALREADY_SENT)
+        return redirect("console:ledger_journals")
+    messages.success(request, f"Journal J{entry.number} posted.")
+    return redirect("console:ledger_journal", entry_number=entry.number)
+
+
+def _render_journal_new(request, form, line_forms, *, error=None, status=200):
+    context = {"form": form, "line_forms": line_forms, "error": error}
+    return render(request, "console/ledger/journal_new.html", context, status=status)
+
+
+@ledger_required
+def ledger_wages(request):
+    """A pay run: gross wages (W1) and PAYG withheld (W2), the rest paid."""
+    form = WagesForm(request.POST or None, initial={"day": _today()})
+    if request.method != "POST":
+        return _render_wages(request, form)
+    if not form.is_valid():
+        return _render_wages(request, form, status=INVALID)
+    data = form.cleaned_data
+    try:
+        first, entry = submissions.once(
+            request,
+            lambda: services.post_wages(
+                _actor(request),
+                day=data["day"],
+                gross=data["gross"],
+                withheld=data["withheld"],
+                memo=data["memo"],
+            ),
+        )
+    except DomainError as exc:
+        attach_errors(form, exc)
+        return _render_wages(request, form, error=exc, status=exc.status)
+    if not first:
+        messages.success(request, submissions.ALREADY_SENT)
+        return redirect("console:ledger_journals")
+    messages.success(request, f"Wages posted as J{entry.number}.")
+    return redirect("console:ledger_journal", entry_number=entry.number)
+
+
+def _render_wages(request, form, *, error=None, status=200):
+    context = {"form": form, "error": error}
+    return render(request, "console/ledger/wages.html", context, status=status)

@@ -1,0 +1,106 @@
+"""Forms of the console's bookkeeping pages: bad debts, journals, billing agreements
+and the ledger settings.
+
+Like ledger_forms.py they only parse what was typed; amounts are not checked for
+sign or size here, so the services refuse them with their own messages.
+"""
+
+from decimal import Decimal
+
+from django import forms
+
+from stratadesk.ledger import gst
+from stratadesk.ledger.models import Account
+from stratadesk.ledger.services import MANUAL_BAS_LABELS
+
+from .ledger_forms import DATE, MONEY_ATTRS
+
+ZERO = Decimal("0.00")
+
+
+def _money(label, **extra) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, decimal_places=2, widget=forms.TextInput(MONEY_ATTRS), **extra
+    )
+
+
+# Manual journals --------------------------------------------------------------------
+
+# Tax codes a manual journal may carry: none that carries GST (the service refuses
+# them; GST reaches the ledger only through invoices and bills).
+JOURNAL_TAX_CHOICES = [("", "None")] + [
+    (str(code), f"{code} {info.description}")
+    for code, info in gst.TAX_CODES.items()
+    if not info.carries_gst
+]
+JOURNAL_LABEL_CHOICES = [("", "None")] + [
+    (label, label) for label in sorted(MANUAL_BAS_LABELS) if label
+]
+JOURNAL_LINES = 6
+
+
+class JournalForm(forms.Form):
+    day = forms.DateField(label="Date", widget=DATE)
+    memo = forms.CharField(label="Memo", max_length=300)
+
+
+class JournalLineForm(forms.Form):
+    """One line of a manual journal; a row left empty is not part of it."""
+
+    use_required_attribute = False
+
+    account = forms.ModelChoiceField(
+        label="Account",
+        queryset=Account.objects.filter(is_active=True),
+        required=False,
+        empty_label="Choose…",
+    )
+    description = forms.CharField(label="Description", required=False, max_length=300)
+    debit = _money("Debit", required=False)
+    credit = _money("Credit", required=False)
+    tax_code = forms.ChoiceField(
+        label="Tax code", choices=JOURNAL_TAX_CHOICES, required=False
+    )
+    bas_label = forms.ChoiceField(
+        label="BAS label", choices=JOURNAL_LABEL_CHOICES, required=False
+    )
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(
+            (self.data.get(self.add_prefix(name)) or "").strip()
+            for name in ("account", "description", "debit", "credit")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank and data.get("account") is None and "account" in data:
+            self.add_error("account", "Choose the account of this line.")
+        return data
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "account": data["account"],
+            "description": data["description"],
+            "debit": data["debit"] if data["debit"] is not None else ZERO,
+            "credit": data["credit"] if data["credit"] is not None else ZERO,
+            "tax_code": data["tax_code"],
+            "bas_label": data["bas_label"],
+        }
+
+
+def journal_line_forms(data=None) -> list[JournalLineForm]:
+    return [JournalLineForm(data, prefix=f"line{i}") for i in range(JOURNAL_LINES)]
+
+
+class WagesForm(forms.Form):
+    day = forms.DateField(label="Pay date", widget=DATE)
+    gross = _money("Gross wages (W1)")
+    withheld = _money("PAYG withheld from them (W2)")
+    memo = forms.CharField(label="Memo", max_length=300, initial="Wages")
+
+
+class ReverseForm(forms.Form):
+    day = forms.DateField(label="Date of the reversal", widget=DATE)
+    reason = forms.CharField(label="Reason", max_length=250)

@@ -1,0 +1,325 @@
+"""The console's bookkeeping pages: Accounts writes off and recovers bad debts, reads
+the journal, types manual journals and pay runs, reverses a journal, sets a client's
+billing agreement and the ledger settings; other staff and clients never get in, and
+anything refused changes nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stratadesk.core.models import AuditEvent, BusinessProfile
+from stratadesk.ledger import bas, services
+from stratadesk.ledger.models import (
+    Account,
+    BadDebt,
+    BillingAgreement,
+    EntryKind,
+    JournalEntry,
+    LedgerSettings,
+)
+from tests.fixtures import actor
+
+D = Decimal
+OCTOBER = date(2025, 10, 15)
+# The July quarter of 2025 is lodged in the tests that need a locked period.
+IN_LODGED = "2025-08-15"
+
+
+@pytest.fixture
+def books(world):
+    BusinessProfile.objects.create(
+        legal_name="Stratadesk Demo MSP Pty Ltd", abn="53004085616"
+    )
+    LedgerSettings.current()
+    return world
+
+
+@pytest.fixture
+def lodged(books):
+    return services.lodge_period(
+        actor(books.alex), start=date(2025, 7, 1), end=date(2025, 9, 30)
+    )
+
+
+def _issued(world, amount="100.00", day=OCTOBER):
+    alex = actor(world.alex)
+    draft = services.create_invoice(
+        alex,
+        client=world.harbour,
+        issue_date=day,
+        lines=[{"description": "Support", "unit_price": D(amount), "tax_code": "GST"}],
+    )
+    return services.issue_invoice(alex, draft)
+
+
+def _wages(world, gross="1000.00", withheld="200.00", day=OCTOBER):
+    return services.post_wages(
+        actor(world.alex), day=day, gross=gross, withheld=withheld
+    )
+
+
+def _counts():
+    return (
+        JournalEntry.objects.count(),
+        BadDebt.objects.count(),
+        BillingAgreement.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+# Journals -----------------------------------------------------------------------------
+
+
+def test_the_journal_lists_entries_with_totals_and_reversals(books, login):
+    invoice = _issued(books)
+    wages = _wages(books)
+    reversal = services.reverse_entry(
+        actor(books.alex), wages, day=OCTOBER, reason="Wrong run"
+    )
+    client = login(books.alex)
+
+    page = _text(client.get("/console/ledger/journals/"))
+    only_invoices = _text(client.get("/console/ledger/journals/", {"kind": "invoice"}))
+
+    assert f'id="entry-{invoice.journal_entry.number}"' in page
+    assert "$110.00" in page and "$1,000.00" in page
+    assert f'href="/console/ledger/journals/{reversal.number}/"' in page
+    assert f"Reversal of J{wages.number}: Wrong run" in page
+    assert f'id="entry-{wages.number}"' not in only_invoices
+
+
+def test_the_journal_list_reads_the_same_number_of_queries_however_long(books, login):
+    client = login(books.alex)
+    _wages(books)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/console/ledger/journals/").status_code == 200
+    for _ in range(3):
+        entry = _wages(books)
+        services.reverse_entry(actor(books.alex), entry, day=OCTOBER, reason="x")
+    _issued(books)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/console/ledger/journals/").status_code == 200
+
+    assert JournalEntry.objects.count() == 8
+    assert len(many) == len(one)
+
+
+def test_an_entry_shows_its_lines_and_the_document_behind_it(books, login):
+    invoice = _issued(books)
+    client = login(books.alex)
+
+    page = _text(
+        client.get(f"/console/ledger/journals/{invoice.journal_entry.number}/")
+    )
+
+    assert "1-1100 Trade debtors" in page
+    assert "2-1100 GST collected" in page
+    assert f'href="/console/ledger/invoices/{invoice.pk}/"' in page
+    assert "Only manual journals are reversed here" in page
+
+
+def _journal(**lines):
+    data = {"day": "2025-10-31", "memo": "Bank interest, October"}
+    for key, value in lines.items():
+        data[key] = value
+    return data
+
+
+def test_accounts_posts_a_balanced_manual_journal(books, login):
+    bank = Account.objects.get(code="1-1000")
+    interest = Account.objects.get(code="4-2000")
+    client = login(books.alex)
+
+    form = _text(client.get("/console/ledger/journals/new/"))
+    posted = client.post(
+        "/console/ledger/journals/new/",
+        _journal(
+            **{
+                "line0-account": bank.pk,
+                "line0-debit": "23.47",
+                "line1-account": interest.pk,
+                "line1-credit": "23.47",
+                "line1-tax_code": "ITS",
+                "line1-description": "Interest",
+            }
+        ),
+    )
+
+    assert 'for="id_line5-account"' in form
+    entry = JournalEntry.objects.get(kind=EntryKind.MANUAL)
+    assert posted.status_code == 302
+    assert posted["Location"] == f"/console/ledger/journals/{entry.number}/"
+    lines = list(entry.lines.order_by("id").values_list("debit", "credit", "tax_code"))
+    assert lines == [(D("23.47"), D("0.00"), ""), (D("0.00"), D("23.47"), "ITS")]
+    assert AuditEvent.objects.filter(action="journal.posted").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "message"),
+    [
+        (
+            {"line0-debit": "100.00", "line1-credit": "99.99"},
+            422,
+            "The entry does not balance: debits 100.00, credits 99.99.",
+        ),
+        (
+            {"line0-debit": "-10.00", "line1-credit": "-10.00"},
+            422,
+            "Journal amounts are positive and in whole cents.",
+        ),
+        ({"line0-debit": "10.00"}, 422, "A journal entry needs at least two lines."),
+        (
+            {"line0-debit": "10.00", "line1-credit": "10.00", "line1-tax_code": "GST"},
+            422,
+            "Select a valid choice.",
+        ),
+    ],
+)
+def test_a_bad_manual_journal_is_refused_and_posts_nothing(
+    books, login, lines, status, message
+):
+    bank = Account.objects.get(code="1-1000")
+    fees = Account.objects.get(code="6-2300")
+    data = _journal(**{"line0-account": fees.pk, "line1-account": bank.pk})
+    if "line1-credit" not in lines:
+        del data["line1-account"]
+    client = login(books.alex)
+    before = _counts()
+
+    response = client.post("/console/ledger/journals/new/", {**data, **lines})
+
+    assert response.status_code == status
+    assert message in _text(response)
+    assert _counts() == before
+
+
+def test_a_line_with_an_amount_needs_an_account(books, login):
+    bank = Account.objects.get(code="1-1000")
+    client = login(books.alex)
+
+    response = client.post(
+        "/console/ledger/journals/new/",
+        _journal(
+            **{"line0-account": bank.pk, "line0-debit": "5.00", "line1-credit": "5.00"}
+        ),
+    )
+
+    assert response.status_code == 422
+    assert "Choose the account of this line." in _text(response)
+    assert not JournalEntry.objects.exists()
+
+
+def test_a_pay_run_shows_at_w1_and_w2_on_the_bas(books, login):
+    client = login(books.alex)
+
+    posted = client.post(
+        "/console/ledger/journals/wages/",
+        {
+            "day": "2025-10-15",
+            "gross": "30000.00",
+            "withheld": "6000.00",
+            "memo": "Wages, October",
+        },
+    )
+
+    entry = JournalEntry.objects.get()
+    assert posted["Location"] == f"/console/ledger/journals/{entry.number}/"
+    report = bas.bas_report(date(2025, 10, 1), date(2025, 12, 31), "accruals")
+    assert (report.labels["W1"], report.labels["W2"], report.labels["W5"]) == (
+        30000,
+        6000,
+        6000,
+    )
+    page = _text(
+        client.get(
+            "/console/ledger/bas/",
+            {"start": "2025-10-01", "end": "2025-12-31", "basis": "accruals"},
+        )
+    )
+    assert "$30000" in page and "$6000" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        (
+            {"day": IN_LODGED, "gross": "1000.00", "withheld": "200.00"},
+            409,
+            "The BAS period 2025-07-01 to 2025-09-30 is lodged",
+        ),
+        (
+            {"day": "2025-10-15", "gross": "100.00", "withheld": "200.00"},
+            422,
+            "Journal amounts are positive and in whole cents.",
+        ),
+        (
+            {"day": "2025-10-15", "gross": "", "withheld": "200.00"},
+            422,
+            "This field is required.",
+        ),
+    ],
+)
+def test_a_refused_pay_run_posts_nothing(books, lodged, login, data, status, message):
+    client = login(books.alex)
+    before = _counts()
+
+    response = client.post("/console/ledger/journals/wages/", {**data, "memo": "W"})
+
+    assert response.status_code == status
+    assert message in _text(response)
+    assert _counts() == before
+
+
+def test_a_manual_journal_is_reversed_once(books, login):
+    wages = _wages(books)
+    client = login(books.alex)
+    url = f"/console/ledger/journals/{wages.number}/"
+
+    page = _text(client.get(url))
+    reversed_ = client.post(
+        f"{url}reverse/",
+        {"reverse-day": "2025-10-20", "reverse-reason": "Paid twice"},
+    )
+    again = client.post(
+        f"{url}reverse/", {"reverse-day": "2025-10-20", "reverse-reason": "Again"}
+    )
+
+    assert f"Reverse J{wages.number}" in page
+    reversal = JournalEntry.objects.get(kind=EntryKind.REVERSAL)
+    assert reversed_["Location"] == f"/console/ledger/journals/{reversal.number}/"
+    assert reversal.reverses == wages
+    assert again.status_code == 409
+    assert "is already reversed" in _text(again)
+    assert JournalEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 1
+    shown = _text(client.get(url))
+    assert 'id="reversed-by"' in shown
+    assert f"Reverse J{wages.number}" not in shown
+
+
+@pytest.mark.parametrize(
+    ("which", "day", "message"),
+    [
+        ("wages", IN_LODGED, "The BAS period 2025-07-01 to 2025-09-30 is lodged"),
+        ("invoice", "2025-10-20", "Only manual journals are reversed"),
+    ],
+)
+def test_a_refused_reversal_posts_nothing(books, lodged, login, which, day, message):
+    entries = {"wages": _wages(books), "invoice": _issued(books).journal_entry}
+    client = login(books.alex)
+    before = _counts()
+
+    response = client.post(
+        f"/console/ledger/journals/{entries[which].number}/reverse/",
+        {"reverse-day": day, "reverse-reason": "Mistake"},
+    )
+
+    assert response.status_code == 409
+    assert message in _text(response)
+    assert _counts() == before
