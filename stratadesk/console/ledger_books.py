@@ -22,6 +22,8 @@ from stratadesk.ledger import selectors, services
 from stratadesk.ledger.models import (
     ZERO,
     AdjustmentNote,
+    BadDebt,
+    BadDebtKind,
     EntryKind,
     JournalEntry,
     JournalLine,
@@ -32,8 +34,10 @@ from .gate_forms import attach_errors
 from .ledger import INVALID, PER_PAGE, ledger_required
 from .ledger_books_forms import (
     JournalForm,
+    RecoveryForm,
     ReverseForm,
     WagesForm,
+    WriteOffForm,
     journal_line_forms,
 )
 from .ledger_forms import attach_line_errors
@@ -52,6 +56,112 @@ def _invoice(request, invoice_id):
     if invoice is None:
         raise Http404("No such invoice.")
     return invoice
+
+
+# Bad debts ------------------------------------------------------------------------
+
+
+@ledger_required
+def ledger_bad_debts(request):
+    records = BadDebt.objects.select_related(
+        "invoice__client", "journal_entry"
+    ).order_by("-date", "-id")
+    page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "console/ledger/bad_debts.html", {"page": page})
+
+
+@ledger_required
+def ledger_invoice_bad_debt(request, invoice_id):
+    """An invoice's bad debts; the write-off form posts here."""
+    invoice = _invoice(request, invoice_id)
+    if request.method != "POST":
+        return _render_bad_debt(request, invoice)
+
+    form = WriteOffForm(request.POST, prefix="write_off")
+    if not form.is_valid():
+        return _render_bad_debt(request, invoice, write_off=form, status=INVALID)
+    data = form.cleaned_data
+    try:
+        first, written = submissions.once(
+            request,
+            lambda: services.write_off_bad_debt(
+                _actor(request),
+                invoice,
+                day=data["day"],
+                amount=data["amount"],
+                reason=data["reason"],
+            ),
+        )
+    except DomainError as exc:
+        attach_errors(form, exc)
+        return _render_bad_debt(
+            request, invoice, write_off=form, error=exc, status=exc.status
+        )
+    messages.success(
+        request,
+        f"Wrote off {written.amount:,.2f} of {invoice.reference_number}; GST "
+        f"adjustment {written.gst_adjustment:,.2f}."
+        if first
+        else submissions.ALREADY_SENT,
+    )
+    return redirect("console:ledger_invoice_bad_debt", invoice_id=invoice.pk)
+
+
+@ledger_required
+@require_POST
+def ledger_invoice_recover(request, invoice_id):
+    invoice = _invoice(request, invoice_id)
+    form = RecoveryForm(request.POST, prefix="recover")
+    if not form.is_valid():
+        return _render_bad_debt(request, invoice, recover=form, status=INVALID)
+    data = form.cleaned_data
+    try:
+        first, recovered = submissions.once(
+            request,
+            lambda: services.recover_bad_debt(
+                _actor(request),
+                invoice,
+                day=data["day"],
+                amount=data["amount"],
+                reason=data["reason"],
+            ),
+        )
+    except DomainError as exc:
+        attach_errors(form, exc)
+        return _render_bad_debt(
+            request, invoice, recover=form, error=exc, status=exc.status
+        )
+    messages.success(
+        request,
+        f"Recovered {recovered.amount:,.2f} of {invoice.reference_number}."
+        if first
+        else submissions.ALREADY_SENT,
+    )
+    return redirect("console:ledger_invoice_bad_debt", invoice_id=invoice.pk)
+
+
+def _render_bad_debt(
+    request, invoice, *, write_off=None, recover=None, error=None, status=200
+):
+    records = list(invoice.bad_debts.select_related("journal_entry"))
+    recovered = sum((r.amount for r in records if r.kind == BadDebtKind.RECOVERY), ZERO)
+    recoverable = invoice.amount_written_off - recovered
+    today = _today()
+    context = {
+        "invoice": invoice,
+        "records": records,
+        "recoverable": recoverable,
+        "write_off_form": write_off
+        or WriteOffForm(
+            initial={"day": today, "amount": invoice.balance}, prefix="write_off"
+        ),
+        "recover_form": recover
+        or RecoveryForm(
+            initial={"day": today, "amount": recoverable}, prefix="recover"
+        ),
+        "error": error,
+    }
+    return render(request, "console/ledger/bad_debt.html", context, status=status)
 
 
 # Journals -------------------------------------------------------------------------
@@ -149,6 +259,10 @@ def _source_url(entry) -> str:
         return reverse("console:ledger_invoice", args=[entry.source_id])
     if entry.source_type == "bill":
         return reverse("console:ledger_bill", args=[entry.source_id])
+    if entry.source_type == "baddebt":
+        debt = BadDebt.objects.filter(pk=entry.source_id).first()
+        if debt is not None:
+            return reverse("console:ledger_invoice_bad_debt", args=[debt.invoice_id])
     if entry.source_type == "adjustmentnote":
         note = AdjustmentNote.objects.filter(pk=entry.source_id).first()
         if note is not None:

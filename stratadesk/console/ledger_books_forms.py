@@ -24,6 +24,22 @@ def _money(label, **extra) -> forms.DecimalField:
     )
 
 
+class WriteOffForm(forms.Form):
+    day = forms.DateField(label="Date written off", widget=DATE)
+    amount = _money("Amount written off")
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        help_text="Why the debt will not be paid: kept with the write-off.",
+    )
+
+
+class RecoveryForm(forms.Form):
+    day = forms.DateField(label="Date received", widget=DATE)
+    amount = _money("Amount recovered")
+    reason = forms.CharField(label="Note (optional)", required=False, max_length=300)
+
+
 # Manual journals --------------------------------------------------------------------
 
 # Tax codes a manual journal may carry: none that carries GST (the service refuses

@@ -157,6 +157,17 @@ urlpatterns = [
         ledger.ledger_invoice_pdf,
         name="ledger_invoice_pdf",
     ),
+    path(
+        "ledger/invoices/<int:invoice_id>/bad-debt/",
+        ledger_books.ledger_invoice_bad_debt,
+        name="ledger_invoice_bad_debt",
+    ),
+    path(
+        "ledger/invoices/<int:invoice_id>/bad-debt/recover/",
+        ledger_books.ledger_invoice_recover,
+        name="ledger_invoice_recover",
+    ),
+    path("ledger/bad-debts/", ledger_books.ledger_bad_debts, name="ledger_bad_debts"),
     path("ledger/journals/", ledger_books.ledger_journals, name="ledger_journals"),
     path(
         "ledger/journals/new/",

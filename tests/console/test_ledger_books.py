@@ -15,8 +15,10 @@ from stratadesk.ledger import bas, services
 from stratadesk.ledger.models import (
     Account,
     BadDebt,
+    BadDebtKind,
     BillingAgreement,
     EntryKind,
+    InvoiceStatus,
     JournalEntry,
     LedgerSettings,
 )
@@ -72,6 +74,139 @@ def _counts():
 
 def _text(response) -> str:
     return response.content.decode()
+
+
+# Bad debts --------------------------------------------------------------------------
+
+
+def test_accounts_writes_off_part_of_a_debt_and_recovers_it(books, login):
+    invoice = _issued(books)
+    client = login(books.alex)
+    url = f"/console/ledger/invoices/{invoice.pk}/bad-debt/"
+
+    linked = _text(client.get(f"/console/ledger/invoices/{invoice.pk}/"))
+    form = _text(client.get(url))
+    written = client.post(
+        url,
+        {
+            "write_off-day": "2025-11-01",
+            "write_off-amount": "55.00",
+            "write_off-reason": "Client in liquidation",
+        },
+    )
+
+    assert f'href="{url}"' in linked
+    assert 'value="110.00"' in form
+    assert written.status_code == 302
+    debt = BadDebt.objects.get()
+    assert (debt.kind, debt.amount, debt.gst_adjustment) == (
+        BadDebtKind.WRITE_OFF,
+        D("55.00"),
+        D("5.00"),
+    )
+    assert debt.journal_entry.kind == EntryKind.WRITE_OFF
+    invoice.refresh_from_db()
+    assert (invoice.amount_written_off, invoice.balance) == (D("55.00"), D("55.00"))
+    listed = _text(client.get("/console/ledger/bad-debts/"))
+    assert "Client in liquidation" in listed
+    assert invoice.reference_number in listed
+
+    recovered = client.post(
+        f"{url}recover/",
+        {"recover-day": "2025-12-01", "recover-amount": "55.00"},
+    )
+
+    assert recovered.status_code == 302
+    recovery = BadDebt.objects.get(kind=BadDebtKind.RECOVERY)
+    assert (recovery.amount, recovery.gst_adjustment) == (D("55.00"), D("5.00"))
+    assert AuditEvent.objects.filter(action="invoice.debt_recovered").count() == 1
+
+
+def test_writing_off_the_whole_balance_marks_the_invoice_written_off(books, login):
+    invoice = _issued(books)
+    client = login(books.alex)
+
+    client.post(
+        f"/console/ledger/invoices/{invoice.pk}/bad-debt/",
+        {
+            "write_off-day": "2025-11-01",
+            "write_off-amount": "110.00",
+            "write_off-reason": "Gone",
+        },
+    )
+
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.WRITTEN_OFF
+    assert invoice.balance == D("0.00")
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("110.01", "At most the 110.00 owing may be written off."),
+        ("-5.00", "At most the 110.00 owing may be written off."),
+        ("ten", "Enter a number."),
+    ],
+)
+def test_a_write_off_too_large_or_negative_is_refused(books, login, amount, message):
+    invoice = _issued(books)
+    client = login(books.alex)
+    before = _counts()
+
+    response = client.post(
+        f"/console/ledger/invoices/{invoice.pk}/bad-debt/",
+        {
+            "write_off-day": "2025-11-01",
+            "write_off-amount": amount,
+            "write_off-reason": "Gone",
+        },
+    )
+
+    assert response.status_code == 422
+    assert message in _text(response)
+    assert _counts() == before
+    invoice.refresh_from_db()
+    assert invoice.amount_written_off == D("0.00")
+
+
+def test_a_write_off_dated_in_a_lodged_period_is_refused(books, login):
+    invoice = _issued(books, day=date(2025, 7, 5))
+    services.lodge_period(
+        actor(books.alex), start=date(2025, 7, 1), end=date(2025, 9, 30)
+    )
+    client = login(books.alex)
+    before = _counts()
+
+    response = client.post(
+        f"/console/ledger/invoices/{invoice.pk}/bad-debt/",
+        {
+            "write_off-day": IN_LODGED,
+            "write_off-amount": "10.00",
+            "write_off-reason": "Gone",
+        },
+    )
+
+    assert response.status_code == 409
+    assert "The BAS period 2025-07-01 to 2025-09-30 is lodged" in _text(response)
+    assert _counts() == before
+
+
+def test_recovering_more_than_was_written_off_is_refused(books, login):
+    invoice = _issued(books)
+    services.write_off_bad_debt(
+        actor(books.alex), invoice, day=OCTOBER, reason="Gone", amount="20.00"
+    )
+    client = login(books.alex)
+    before = _counts()
+
+    response = client.post(
+        f"/console/ledger/invoices/{invoice.pk}/bad-debt/recover/",
+        {"recover-day": "2025-11-01", "recover-amount": "20.01"},
+    )
+
+    assert response.status_code == 422
+    assert "Only an amount written off and not yet recovered" in _text(response)
+    assert _counts() == before
 
 
 # Journals -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from stratadesk.api import keys
 from stratadesk.api.models import ClientApiKey, StaffToken
 from stratadesk.core.models import AuditEvent
 from stratadesk.ledger.models import (
+    BadDebt,
     Bill,
     Invoice,
     JournalEntry,
@@ -78,6 +79,8 @@ MAY_BE_MISSING = {
     "ledger_invoice_pdf",
     "ledger_bill",
     "ledger_bill_pay",
+    "ledger_invoice_bad_debt",
+    "ledger_invoice_recover",
     "ledger_journal",
     "ledger_journal_reverse",
     "invoice_pdf",
@@ -170,6 +173,7 @@ def _state(ticket):
         Supplier.objects.count(),
         LodgedPeriod.objects.count(),
         JournalEntry.objects.count(),
+        BadDebt.objects.count(),
         list(Notice.objects.values()),
     )
 
