@@ -15,15 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from stratadesk.clients.models import ClientOrganisation
 from stratadesk.core import clock, submissions
 from stratadesk.core.errors import DomainError
 from stratadesk.core.models import Channel
-from stratadesk.ledger import selectors, services
+from stratadesk.ledger import billing, selectors, services
 from stratadesk.ledger.models import (
     ZERO,
     AdjustmentNote,
     BadDebt,
     BadDebtKind,
+    BillingAgreement,
     EntryKind,
     JournalEntry,
     JournalLine,
@@ -33,6 +35,7 @@ from stratadesk.people.actors import Actor
 from .gate_forms import attach_errors
 from .ledger import INVALID, PER_PAGE, ledger_required
 from .ledger_books_forms import (
+    AgreementForm,
     JournalForm,
     RecoveryForm,
     ReverseForm,
@@ -344,3 +347,33 @@ def ledger_wages(request):
 def _render_wages(request, form, *, error=None, status=200):
     context = {"form": form, "error": error}
     return render(request, "console/ledger/wages.html", context, status=status)
+
+
+# Billing agreements ---------------------------------------------------------------
+
+
+@ledger_required
+def ledger_agreement(request, client_id):
+    client = get_object_or_404(ClientOrganisation, pk=client_id)
+    agreement = BillingAgreement.objects.filter(client=client).first()
+    current = agreement or BillingAgreement(client=client)
+    initial = {name: getattr(current, name) for name in AgreementForm.base_fields}
+    form = AgreementForm(request.POST or None, initial=initial, prefix="agreement")
+    if request.method != "POST":
+        return _render_agreement(request, client, agreement, form)
+    if not form.is_valid():
+        return _render_agreement(request, client, agreement, form, status=INVALID)
+    try:
+        billing.set_agreement(_actor(request), client, **form.cleaned_data)
+    except DomainError as exc:
+        attach_errors(form, exc)
+        return _render_agreement(
+            request, client, agreement, form, error=exc, status=exc.status
+        )
+    messages.success(request, f"Billing agreement of {client} saved.")
+    return redirect("console:ledger_agreement", client_id=client.pk)
+
+
+def _render_agreement(request, client, agreement, form, *, error=None, status=200):
+    context = {"client": client, "agreement": agreement, "form": form, "error": error}
+    return render(request, "console/ledger/agreement.html", context, status=status)

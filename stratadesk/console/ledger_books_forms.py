@@ -120,3 +120,21 @@ class WagesForm(forms.Form):
 class ReverseForm(forms.Form):
     day = forms.DateField(label="Date of the reversal", widget=DATE)
     reason = forms.CharField(label="Reason", max_length=250)
+
+
+# Billing agreements and settings ------------------------------------------------------
+
+
+class AgreementForm(forms.Form):
+    business_hours_rate = _money("Business hours rate (an hour, ex GST)")
+    after_hours_rate = _money("After hours rate (an hour, ex GST)")
+    travel_rate = _money("Travel rate (an hour, ex GST)")
+    monthly_fee = _money("Monthly recurring fee (ex GST)")
+    monthly_fee_description = forms.CharField(
+        label="Monthly fee as the invoice line reads", max_length=200
+    )
+    # Bounded here because the column is: a number it cannot hold would fail at the
+    # database, not with a message.
+    payment_terms_days = forms.IntegerField(
+        label="Payment terms (days)", min_value=0, max_value=365
+    )

@@ -158,6 +158,11 @@ urlpatterns = [
         name="ledger_invoice_pdf",
     ),
     path(
+        "ledger/clients/<int:client_id>/agreement/",
+        ledger_books.ledger_agreement,
+        name="ledger_agreement",
+    ),
+    path(
         "ledger/invoices/<int:invoice_id>/bad-debt/",
         ledger_books.ledger_invoice_bad_debt,
         name="ledger_invoice_bad_debt",

@@ -458,3 +458,67 @@ def test_a_refused_reversal_posts_nothing(books, lodged, login, which, day, mess
     assert response.status_code == 409
     assert message in _text(response)
     assert _counts() == before
+
+
+# Billing agreements -----------------------------------------------------------------
+
+
+AGREEMENT = {
+    "agreement-business_hours_rate": "160.00",
+    "agreement-after_hours_rate": "240.00",
+    "agreement-travel_rate": "80.00",
+    "agreement-monthly_fee": "500.00",
+    "agreement-monthly_fee_description": "Managed services, monthly fee",
+    "agreement-payment_terms_days": "30",
+}
+
+
+def test_accounts_sets_up_and_changes_a_clients_agreement(books, login):
+    client = login(books.alex)
+    url = f"/console/ledger/clients/{books.harbour.pk}/agreement/"
+
+    linked = _text(client.get(f"/console/ledger/clients/{books.harbour.pk}/"))
+    created = client.post(url, AGREEMENT)
+    changed = client.post(url, {**AGREEMENT, "agreement-monthly_fee": "650.00"})
+
+    assert f'href="{url}"' in linked
+    assert created.status_code == changed.status_code == 302
+    agreement = BillingAgreement.objects.get()
+    assert (
+        agreement.business_hours_rate,
+        agreement.after_hours_rate,
+        agreement.travel_rate,
+        agreement.monthly_fee,
+        agreement.payment_terms_days,
+    ) == (D("160.00"), D("240.00"), D("80.00"), D("650.00"), 30)
+    assert 'value="650.00"' in _text(client.get(url))
+    actions = AuditEvent.objects.filter(action__startswith="billing_agreement")
+    assert list(actions.values_list("action", flat=True)) == [
+        "billing_agreement.created",
+        "billing_agreement.updated",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("agreement-after_hours_rate", "-1.00", "Whole cents, not negative."),
+        ("agreement-monthly_fee", "ninety", "Enter a number."),
+        ("agreement-payment_terms_days", "-3", "greater than or equal to 0"),
+    ],
+)
+def test_a_bad_term_is_refused_and_nothing_is_saved(
+    books, login, field, value, message
+):
+    client = login(books.alex)
+    before = _counts()
+
+    response = client.post(
+        f"/console/ledger/clients/{books.harbour.pk}/agreement/",
+        {**AGREEMENT, field: value},
+    )
+
+    assert response.status_code == 422
+    assert message in _text(response)
+    assert "field--invalid" in _text(response)
+    assert _counts() == before

@@ -16,6 +16,7 @@ from stratadesk.core.models import AuditEvent
 from stratadesk.ledger.models import (
     BadDebt,
     Bill,
+    BillingAgreement,
     Invoice,
     JournalEntry,
     LodgedPeriod,
@@ -174,6 +175,7 @@ def _state(ticket):
         LodgedPeriod.objects.count(),
         JournalEntry.objects.count(),
         BadDebt.objects.count(),
+        list(BillingAgreement.objects.values()),
         list(Notice.objects.values()),
     )
 
