@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from stratadesk.clients.models import ClientOrganisation
 from stratadesk.core import clock, submissions
 from stratadesk.core.errors import DomainError
-from stratadesk.core.models import Channel
+from stratadesk.core.models import BusinessProfile, Channel
 from stratadesk.ledger import billing, selectors, services
 from stratadesk.ledger.models import (
     ZERO,
@@ -29,14 +29,18 @@ from stratadesk.ledger.models import (
     EntryKind,
     JournalEntry,
     JournalLine,
+    LedgerSettings,
 )
 from stratadesk.people.actors import Actor
+from stratadesk.people.permissions import Action, can
 
 from .gate_forms import attach_errors
 from .ledger import INVALID, PER_PAGE, ledger_required
 from .ledger_books_forms import (
     AgreementForm,
+    BusinessProfileForm,
     JournalForm,
+    LedgerSettingsForm,
     RecoveryForm,
     ReverseForm,
     WagesForm,
@@ -377,3 +381,68 @@ def ledger_agreement(request, client_id):
 def _render_agreement(request, client, agreement, form, *, error=None, status=200):
     context = {"client": client, "agreement": agreement, "form": form, "error": error}
     return render(request, "console/ledger/agreement.html", context, status=status)
+
+
+# Settings -------------------------------------------------------------------------
+
+
+@ledger_required
+def ledger_settings(request):
+    """How the books are kept; anyone who keeps the ledger may change it."""
+    current = LedgerSettings.current()
+    form = LedgerSettingsForm.for_settings(current, request.POST or None)
+    if request.method != "POST":
+        return _render_settings(request, current, form)
+    if not form.is_valid():
+        return _render_settings(request, current, form, status=INVALID)
+    changed = form.changed_values()
+    if not changed:
+        messages.success(request, "Nothing changed.")
+        return redirect("console:ledger_settings")
+    try:
+        services.update_settings(_actor(request), **changed)
+    except DomainError as exc:
+        attach_errors(form, exc)
+        current.refresh_from_db()
+        return _render_settings(request, current, form, error=exc, status=exc.status)
+    messages.success(request, "Ledger settings saved.")
+    return redirect("console:ledger_settings")
+
+
+@ledger_required
+@require_POST
+def ledger_business_profile(request):
+    """The ABN and GST registration: Admins change them, Accounts reads them."""
+    current = LedgerSettings.current()
+    profile = BusinessProfile.current()
+    if profile is None:
+        raise Http404("No business profile yet.")
+    form = BusinessProfileForm.for_profile(profile, request.POST)
+    if not form.is_valid():
+        return _render_settings(request, current, business=form, status=INVALID)
+    try:
+        services.update_business_profile(_actor(request), **form.cleaned_data)
+    except DomainError as exc:
+        attach_errors(form, exc)
+        return _render_settings(
+            request, current, business=form, error=exc, status=exc.status
+        )
+    messages.success(request, "ABN and GST registration saved.")
+    return redirect("console:ledger_settings")
+
+
+def _render_settings(
+    request, current, form=None, *, business=None, error=None, status=200
+):
+    profile = BusinessProfile.current()
+    may_configure = can(request.user, Action.CONFIGURE)
+    if business is None and profile is not None and may_configure:
+        business = BusinessProfileForm.for_profile(profile)
+    context = {
+        "current": current,
+        "form": form or LedgerSettingsForm.for_settings(current),
+        "profile": profile,
+        "business_form": business,
+        "error": error,
+    }
+    return render(request, "console/ledger/settings.html", context, status=status)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import forms
 
 from stratadesk.ledger import gst
-from stratadesk.ledger.models import Account
+from stratadesk.ledger.models import Account, LedgerSettings
 from stratadesk.ledger.services import MANUAL_BAS_LABELS
 
 from .ledger_forms import DATE, MONEY_ATTRS
@@ -138,3 +138,61 @@ class AgreementForm(forms.Form):
     payment_terms_days = forms.IntegerField(
         label="Payment terms (days)", min_value=0, max_value=365
     )
+
+
+def _choices(name):
+    return LedgerSettings._meta.get_field(name).choices
+
+
+class LedgerSettingsForm(forms.Form):
+    basis = forms.ChoiceField(label="Accounting basis", choices=_choices("basis"))
+    bas_frequency = forms.ChoiceField(
+        label="BAS frequency", choices=_choices("bas_frequency")
+    )
+    rounding = forms.ChoiceField(
+        label="GST rounding on invoices",
+        choices=_choices("rounding"),
+        help_text="Per line rounds each line's GST; whole invoice rounds once.",
+    )
+    gst_method = forms.ChoiceField(
+        label="1A and 1B from", choices=_choices("gst_method")
+    )
+    simpler_bas = forms.BooleanField(
+        label="Simpler BAS (GST turnover under $10m: G1, 1A and 1B only)",
+        required=False,
+    )
+    invoice_series = forms.CharField(
+        label="Invoice number prefix",
+        max_length=10,
+        help_text="New invoices are numbered in this series.",
+    )
+    bank_account_name = forms.CharField(
+        label="Bank account name (optional)", required=False, max_length=120
+    )
+    bank_bsb = forms.CharField(label="BSB (optional)", required=False, max_length=7)
+    bank_account_number = forms.CharField(
+        label="Bank account number (optional)", required=False, max_length=20
+    )
+
+    @classmethod
+    def for_settings(cls, current, data=None):
+        initial = {name: getattr(current, name) for name in cls.base_fields}
+        return cls(data, initial=initial, prefix="settings")
+
+    def changed_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class BusinessProfileForm(forms.Form):
+    abn = forms.CharField(
+        label="ABN",
+        max_length=20,
+        help_text="Spaces and hyphens are fine; it is checked with the official "
+        "check digits.",
+    )
+    gst_registered = forms.BooleanField(label="Registered for GST", required=False)
+
+    @classmethod
+    def for_profile(cls, profile, data=None):
+        initial = {"abn": profile.abn_display, "gst_registered": profile.gst_registered}
+        return cls(data, initial=initial, prefix="business")

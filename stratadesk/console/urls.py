@@ -190,6 +190,12 @@ urlpatterns = [
         ledger_books.ledger_journal_reverse,
         name="ledger_journal_reverse",
     ),
+    path("ledger/settings/", ledger_books.ledger_settings, name="ledger_settings"),
+    path(
+        "ledger/settings/business/",
+        ledger_books.ledger_business_profile,
+        name="ledger_business_profile",
+    ),
     path("ledger/payments/", ledger.ledger_payments, name="ledger_payments"),
     path("ledger/suppliers/", ledger.ledger_suppliers, name="ledger_suppliers"),
     path("ledger/bills/", ledger.ledger_bills, name="ledger_bills"),

@@ -522,3 +522,105 @@ def test_a_bad_term_is_refused_and_nothing_is_saved(
     assert message in _text(response)
     assert "field--invalid" in _text(response)
     assert _counts() == before
+
+
+# Settings ---------------------------------------------------------------------------
+
+
+SETTINGS = {
+    "settings-basis": "cash",
+    "settings-bas_frequency": "monthly",
+    "settings-rounding": "whole_invoice",
+    "settings-gst_method": "accounts",
+    "settings-simpler_bas": "on",
+    "settings-invoice_series": "INV",
+    "settings-bank_account_name": "Stratadesk Demo MSP",
+    "settings-bank_bsb": "062-000",
+    "settings-bank_account_number": "1234 5678",
+}
+
+
+def test_accounts_changes_how_the_books_are_kept(books, login):
+    client = login(books.alex)
+
+    saved = client.post("/console/ledger/settings/", SETTINGS)
+
+    assert saved.status_code == 302
+    current = LedgerSettings.current()
+    assert (
+        current.basis,
+        current.bas_frequency,
+        current.rounding,
+        current.bank_bsb,
+    ) == ("cash", "monthly", "whole_invoice", "062-000")
+    event = AuditEvent.objects.get(action="ledger_settings.updated")
+    # Only what changed is recorded: simpler BAS and the series were already so.
+    assert set(event.data) == {
+        "basis",
+        "bas_frequency",
+        "rounding",
+        "bank_account_name",
+        "bank_bsb",
+        "bank_account_number",
+    }
+
+
+def test_an_invalid_setting_is_refused_and_nothing_changes(books, login):
+    client = login(books.alex)
+    before = _counts()
+
+    response = client.post(
+        "/console/ledger/settings/", {**SETTINGS, "settings-basis": "whenever"}
+    )
+
+    assert response.status_code == 422
+    assert "Select a valid choice." in _text(response)
+    assert LedgerSettings.current().basis == "accruals"
+    assert _counts() == before
+
+
+def test_accounts_reads_the_abn_and_registration_but_may_not_change_them(books, login):
+    client = login(books.alex)
+
+    page = _text(client.get("/console/ledger/settings/"))
+    refused = client.post(
+        "/console/ledger/settings/business/",
+        {"business-abn": "51 824 753 556", "business-gst_registered": "on"},
+    )
+
+    assert "53 004 085 616" in page
+    assert "Only an Admin changes the ABN" in page
+    assert 'name="business-abn"' not in page
+    assert refused.status_code == 403
+    assert BusinessProfile.current().abn == "53004085616"
+    assert not AuditEvent.objects.filter(action="business_profile.updated").exists()
+
+
+def test_an_admin_changes_the_abn_and_gst_registration(books, login):
+    client = login(books.ada)
+
+    page = _text(client.get("/console/ledger/settings/"))
+    saved = client.post(
+        "/console/ledger/settings/business/", {"business-abn": "51-824-753-556"}
+    )
+
+    assert 'name="business-abn"' in page
+    assert saved.status_code == 302
+    profile = BusinessProfile.current()
+    assert (profile.abn, profile.gst_registered) == ("51824753556", False)
+    assert AuditEvent.objects.filter(action="business_profile.updated").count() == 1
+
+
+def test_an_invalid_abn_is_refused_and_nothing_changes(books, login):
+    client = login(books.ada)
+    before = _counts()
+
+    response = client.post(
+        "/console/ledger/settings/business/",
+        {"business-abn": "53 004 085 617", "business-gst_registered": "on"},
+    )
+
+    assert response.status_code == 422
+    assert "This ABN fails the official check-digit test." in _text(response)
+    assert BusinessProfile.current().abn == "53004085616"
+    assert _counts() == before

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from stratadesk.api import keys
 from stratadesk.api.models import ClientApiKey, StaffToken
-from stratadesk.core.models import AuditEvent
+from stratadesk.core.models import AuditEvent, BusinessProfile
 from stratadesk.ledger.models import (
     BadDebt,
     Bill,
@@ -56,6 +56,9 @@ PAGE_ACTION = {
     "api_key": Action.MANAGE_API_KEYS,
     "sla_report": Action.READ_SLA_REPORT,
     "ledger_": Action.KEEP_LEDGER,
+    # The MSP's ABN and GST registration: seen by the ledger's keepers, changed by
+    # whoever configures the business.
+    "ledger_business_profile": Action.CONFIGURE,
     "invoice_": Action.READ_INVOICES,
     "inbound_": Action.MANAGE_INBOUND,
 }
@@ -176,6 +179,7 @@ def _state(ticket):
         JournalEntry.objects.count(),
         BadDebt.objects.count(),
         list(BillingAgreement.objects.values()),
+        list(BusinessProfile.objects.values()),
         list(Notice.objects.values()),
     )
 
