@@ -76,6 +76,84 @@ def _text(response) -> str:
     return response.content.decode()
 
 
+# Who gets in ------------------------------------------------------------------------
+
+
+def _pages(world):
+    invoice = _issued(world)
+    entry = _wages(world)
+    return [
+        "/console/ledger/bad-debts/",
+        f"/console/ledger/invoices/{invoice.pk}/bad-debt/",
+        "/console/ledger/journals/",
+        "/console/ledger/journals/new/",
+        "/console/ledger/journals/wages/",
+        f"/console/ledger/journals/{entry.number}/",
+        f"/console/ledger/clients/{world.harbour.pk}/agreement/",
+        "/console/ledger/settings/",
+    ]
+
+
+@pytest.mark.parametrize("persona", ["alex", "ada"])
+def test_every_bookkeeping_page_opens_for_accounts_and_admin(books, login, persona):
+    client = login(getattr(books, persona))
+
+    statuses = {page: client.get(page).status_code for page in _pages(books)}
+
+    assert set(statuses.values()) == {200}, statuses
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("sam", 403), ("olivia", 403), ("hannah", 404)]
+)
+def test_support_operations_and_clients_are_refused_and_change_nothing(
+    books, login, persona, status
+):
+    pages = _pages(books)
+    invoice_page = pages[1]
+    entry_page = pages[5]
+    client = login(getattr(books, persona))
+    before = _counts()
+
+    statuses = {page: client.get(page).status_code for page in pages}
+    posts = [
+        client.post(
+            invoice_page,
+            {
+                "write_off-day": "2025-11-01",
+                "write_off-amount": "10.00",
+                "write_off-reason": "Gone",
+            },
+        ),
+        client.post(f"{invoice_page}recover/", {"recover-day": "2025-11-01"}),
+        client.post(
+            "/console/ledger/journals/wages/",
+            {"day": "2025-11-01", "gross": "100.00", "withheld": "0.00", "memo": "W"},
+        ),
+        client.post(
+            f"{entry_page}reverse/",
+            {"reverse-day": "2025-11-01", "reverse-reason": "x"},
+        ),
+        client.post("/console/ledger/settings/", {"settings-basis": "cash"}),
+        client.post(
+            "/console/ledger/settings/business/", {"business-abn": "51824753556"}
+        ),
+    ]
+
+    assert set(statuses.values()) == {status}, statuses
+    assert {response.status_code for response in posts} == {status}
+    assert _counts() == before
+    assert LedgerSettings.current().basis == "accruals"
+    assert BusinessProfile.current().abn == "53004085616"
+
+
+def test_the_nav_links_the_new_pages(books, login):
+    page = _text(login(books.alex).get("/console/ledger/"))
+
+    for url in ("journals/", "bad-debts/", "settings/"):
+        assert f'href="/console/ledger/{url}"' in page
+
+
 # Bad debts --------------------------------------------------------------------------
 
 
