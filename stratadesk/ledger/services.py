@@ -19,6 +19,7 @@ from stratadesk.core.abn import normalise_abn
 from stratadesk.core.errors import (
     Conflict,
     NotFound,
+    PermissionDenied,
     ValidationFailed,
     full_clean_or_fail,
 )
@@ -63,6 +64,7 @@ from stratadesk.ledger.posting import (
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.dispatch import notify
 from stratadesk.notifications.models import NotifyEvent, WebhookEvent
+from stratadesk.people.permissions import Action, can
 
 logger = logging.getLogger(__name__)
 
@@ -1170,3 +1172,36 @@ def update_settings(actor, **fields) -> LedgerSettings:
         data={name: str(value) for name, value in fields.items()},
     )
     return settings
+
+
+@transaction.atomic
+def update_business_profile(actor, *, abn: str, gst_registered: bool):
+    """Change the MSP's ABN and GST registration, which every tax invoice prints.
+
+    Only whoever configures the business may: until now that was the Admin alone, in
+    the configuration admin, and a wrong ABN or registration makes every invoice
+    issued afterwards a wrong tax document.
+    """
+    if not (actor.is_system or can(actor.who, Action.CONFIGURE)):
+        raise PermissionDenied("Only an Admin changes the business's ABN or GST.")
+    profile = BusinessProfile.objects.select_for_update().order_by("pk").first()
+    if profile is None:
+        raise Conflict(
+            "The business profile is not set up yet; an Admin adds it first.",
+            code="no_business_profile",
+        )
+    if not (abn or "").strip():
+        raise ValidationFailed(
+            "The business needs its ABN.", fields={"abn": ["Required."]}
+        )
+
+    profile.abn = _abn_or_fail(abn)
+    profile.gst_registered = bool(gst_registered)
+    profile.save(update_fields=["abn", "gst_registered", "updated_at"])
+    audit.record(
+        actor,
+        "business_profile.updated",
+        profile,
+        data={"abn": profile.abn, "gst_registered": profile.gst_registered},
+    )
+    return profile

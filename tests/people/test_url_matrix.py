@@ -12,9 +12,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from stratadesk.api import keys
 from stratadesk.api.models import ClientApiKey, StaffToken
-from stratadesk.core.models import AuditEvent
+from stratadesk.core.models import AuditEvent, BusinessProfile
 from stratadesk.ledger.models import (
+    BadDebt,
     Bill,
+    BillingAgreement,
     Invoice,
     JournalEntry,
     LodgedPeriod,
@@ -54,13 +56,17 @@ PAGE_ACTION = {
     "api_key": Action.MANAGE_API_KEYS,
     "sla_report": Action.READ_SLA_REPORT,
     "ledger_": Action.KEEP_LEDGER,
+    # The MSP's ABN and GST registration: seen by the ledger's keepers, changed by
+    # whoever configures the business.
+    "ledger_business_profile": Action.CONFIGURE,
     "invoice_": Action.READ_INVOICES,
     "inbound_": Action.MANAGE_INBOUND,
 }
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
 # branding): "not found" is a right answer there even for a persona allowed in.
-# The walk has no invoice, bill or line: their pages are "not found" for everyone.
+# The walk has no invoice, bill, line or journal entry: their pages are "not found"
+# for everyone.
 # A notice is its owner's alone: everyone else is told it does not exist.
 MAY_BE_MISSING = {
     "inbound_accept",
@@ -77,6 +83,10 @@ MAY_BE_MISSING = {
     "ledger_invoice_pdf",
     "ledger_bill",
     "ledger_bill_pay",
+    "ledger_invoice_bad_debt",
+    "ledger_invoice_recover",
+    "ledger_journal",
+    "ledger_journal_reverse",
     "invoice_pdf",
     "notice_read",
 }
@@ -120,6 +130,7 @@ def _fill(route, ticket, attachment, delivery, credentials, notice):
         .replace("<int:invoice_id>", "1")
         .replace("<int:line_id>", "1")
         .replace("<int:bill_id>", "1")
+        .replace("<int:entry_number>", "1")
         .replace("<str:label>", "G1")
     )
 
@@ -166,6 +177,9 @@ def _state(ticket):
         Supplier.objects.count(),
         LodgedPeriod.objects.count(),
         JournalEntry.objects.count(),
+        BadDebt.objects.count(),
+        list(BillingAgreement.objects.values()),
+        list(BusinessProfile.objects.values()),
         list(Notice.objects.values()),
     )
 
