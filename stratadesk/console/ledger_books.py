@@ -74,7 +74,13 @@ def ledger_bad_debts(request):
         "invoice__client", "journal_entry"
     ).order_by("-date", "-id")
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "console/ledger/bad_debts.html", {"page": page})
+    today = _today()
+    context = {
+        "page": page,
+        "today": today,
+        "overdue": selectors.overdue_a_year(today)[:PER_PAGE],
+    }
+    return render(request, "console/ledger/bad_debts.html", context)
 
 
 @ledger_required

@@ -1,9 +1,10 @@
 """Reading the ledger: scoped helpers, so no interface forgets a client filter."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from stratadesk.core.models import BusinessProfile
@@ -61,6 +62,31 @@ def open_invoices(client) -> QuerySet[Invoice]:
     return Invoice.objects.filter(client=client, status__in=owing).order_by(
         "issue_date", "number"
     )
+
+
+def overdue_a_year(as_of: date) -> QuerySet[Invoice]:
+    """Invoices still owing twelve months or more past their due date on `as_of`.
+
+    Such a debt may be written off for a decreasing GST adjustment even while it is
+    still being chased (GST Act s21-5), so the bad-debts page lists them. An invoice
+    without a due date counts from its issue date.
+    """
+    owing = [InvoiceStatus.ISSUED, InvoiceStatus.PARTLY_PAID]
+    cutoff = _a_year_before(as_of)
+    return (
+        Invoice.objects.filter(status__in=owing)
+        .filter(Q(due_date__lte=cutoff) | Q(due_date=None, issue_date__lte=cutoff))
+        .select_related("client")
+        .order_by("due_date", "issue_date", "number")
+    )
+
+
+def _a_year_before(day: date) -> date:
+    # 29 February has no twin a year back; the day before the 1st of March does.
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 @dataclass

@@ -3,7 +3,7 @@ the journal, types manual journals and pay runs, reverses a journal, sets a clie
 billing agreement and the ledger settings; other staff and clients never get in, and
 anything refused changes nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -702,3 +702,35 @@ def test_an_invalid_abn_is_refused_and_nothing_changes(books, login):
     assert "This ABN fails the official check-digit test." in _text(response)
     assert BusinessProfile.current().abn == "53004085616"
     assert _counts() == before
+
+
+# Debts a year overdue ---------------------------------------------------------------
+
+
+def test_debts_a_year_overdue_are_listed_for_a_decision(books, client):
+    from django.utils import timezone
+
+    from stratadesk.core import clock
+    from stratadesk.ledger.selectors import overdue_a_year
+
+    old = _issued(books, day=date(2024, 3, 1))
+    today = timezone.localdate(clock.now())
+    recent = _issued(books, day=today - timedelta(days=30))
+    paid = _issued(books, day=date(2024, 3, 1))
+    services.receive_payment(
+        actor(books.alex),
+        client=books.harbour,
+        day=date(2024, 4, 1),
+        amount=paid.total,
+        allocations=[(paid, paid.total)],
+    )
+    client.force_login(books.alex)
+
+    as_of = old.due_date.replace(year=old.due_date.year + 1)
+    listed = _text(client.get("/console/ledger/bad-debts/"))
+
+    assert list(overdue_a_year(as_of)) == [old]
+    assert list(overdue_a_year(as_of - timedelta(days=1))) == []
+    assert old.reference_number in listed
+    assert recent.reference_number not in listed.split("records-heading")[0]
+    assert paid.reference_number not in listed
