@@ -14,6 +14,7 @@ from stratadesk.api import keys
 from stratadesk.api.models import ClientApiKey, StaffToken
 from stratadesk.core.models import AuditEvent
 from stratadesk.ledger.models import (
+    AdjustmentNote,
     Bill,
     Invoice,
     JournalEntry,
@@ -60,7 +61,8 @@ PAGE_ACTION = {
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
 # branding): "not found" is a right answer there even for a persona allowed in.
-# The walk has no invoice, bill or line: their pages are "not found" for everyone.
+# The walk has no invoice, note, bill or line: their pages are "not found" for
+# everyone.
 # A notice is its owner's alone: everyone else is told it does not exist.
 MAY_BE_MISSING = {
     "inbound_accept",
@@ -77,7 +79,11 @@ MAY_BE_MISSING = {
     "ledger_invoice_pdf",
     "ledger_bill",
     "ledger_bill_pay",
+    "ledger_note",
+    "ledger_note_new",
+    "ledger_note_pdf",
     "invoice_pdf",
+    "invoice_note_pdf",
     "notice_read",
 }
 # Open to anyone (sign-in), or needing query parameters to mean anything.
@@ -120,6 +126,7 @@ def _fill(route, ticket, attachment, delivery, credentials, notice):
         .replace("<int:invoice_id>", "1")
         .replace("<int:line_id>", "1")
         .replace("<int:bill_id>", "1")
+        .replace("<int:note_id>", "1")
         .replace("<str:label>", "G1")
     )
 
@@ -160,6 +167,7 @@ def _state(ticket):
         list(ClientApiKey.objects.values()),
         list(StaffToken.objects.values()),
         Invoice.objects.count(),
+        AdjustmentNote.objects.count(),
         UnbilledCharge.objects.count(),
         Payment.objects.count(),
         Bill.objects.count(),
