@@ -19,7 +19,13 @@ from stratadesk.ledger import selectors, services
 from stratadesk.people.actors import Actor
 
 from .gate_forms import attach_errors
-from .ledger import INVALID, PER_PAGE, invoice_pdf_response, ledger_required
+from .ledger import (
+    INVALID,
+    PER_PAGE,
+    _invoice,
+    invoice_pdf_response,
+    ledger_required,
+)
 from .ledger_forms import (
     AdjustmentNoteForm,
     attach_line_errors,
@@ -103,13 +109,6 @@ def _render_new(request, invoice, form, lines, *, error=None, status=200):
         "error": error,
     }
     return render(request, "console/ledger/note_new.html", context, status=status)
-
-
-def _invoice(request, invoice_id):
-    invoice = selectors.invoice_for(request.user, invoice_id)
-    if invoice is None:
-        raise Http404("No such invoice.")
-    return invoice
 
 
 def _note(request, note_id):

@@ -1,6 +1,5 @@
 """The adjustment note as a PDF, emailed and announced in the transaction issuing it."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
@@ -8,7 +7,6 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
-from pypdf import PdfReader
 
 from stratadesk.clients.models import PortalBranding
 from stratadesk.core.errors import ValidationFailed
@@ -20,6 +18,7 @@ from stratadesk.notifications.models import EmailDelivery, Notice, WebhookDelive
 from stratadesk.notifications.tasks import send_email
 from stratadesk.notifications.webhooks import create_endpoint
 from tests.fixtures import actor, make_contact
+from tests.ledger.support import pdf_rows, pdf_text, render_queued
 
 RENDER = "stratadesk.ledger.documents.render_adjustment_note_pdf"
 SEND = "stratadesk.notifications.tasks.send_email"
@@ -60,31 +59,14 @@ def _note(books, invoice, *lines, reason="Line 1 was charged twice"):
     )
 
 
-def _render_queued():
-    for queued in DBTaskResult.objects.filter(task_path=RENDER, status="READY"):
-        render_adjustment_note_pdf.call(**queued.args_kwargs["kwargs"])
-        queued.delete()
-
-
-def _rows(note) -> list[str]:
-    note.refresh_from_db()
-    with note.pdf.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    return "\n".join(page.extract_text() for page in reader.pages).splitlines()
-
-
-def _text(note) -> str:
-    return " ".join(" ".join(_rows(note)).split())
-
-
 def test_it_renders_an_adjustment_note_with_every_requirement(branded):
     invoice = branded.invoice((100, "GST"), (250, "FRE"), day=date(2025, 7, 5))
     note = _note(branded, invoice, (50, "GST"), (100, "FRE"))
 
-    _render_queued()
+    render_queued(render_adjustment_note_pdf)
 
-    text = _text(note)
-    assert _rows(note)[1] == "Adjustment note"
+    text = pdf_text(note)
+    assert pdf_rows(note)[1] == "Adjustment note"
     assert "Stratadesk Demo MSP Pty Ltd" in text
     assert "ABN 53 004 085 616" in text
     assert f"Number {note.reference_number}" in text
@@ -103,9 +85,9 @@ def test_each_line_is_marked_taxable_or_gst_free_on_its_own_row(branded):
     invoice = branded.invoice((100, "GST"), (250, "FRE"))
     note = _note(branded, invoice, (100, "FRE"), (50, "GST"))
 
-    _render_queued()
+    render_queued(render_adjustment_note_pdf)
 
-    rows = _rows(note)
+    rows = pdf_rows(note)
     free = next(row for row in rows if row.startswith("Credit 1"))
     taxable = next(row for row in rows if row.startswith("Credit 2"))
     assert "GST-free" in free
@@ -120,12 +102,12 @@ def test_it_names_the_buyer_when_the_original_invoice_was_one_thousand_dollars(
     big_note = _note(branded, at_threshold, (10, "GST"))
     small_note = _note(branded, under, (10, "GST"))
 
-    _render_queued()
+    render_queued(render_adjustment_note_pdf)
 
     # The credit is small; what counts is the invoice it adjusts.
     assert big_note.total == small_note.total == Decimal("11.00")
-    assert "Buyer ABN 51 824 753 556" in _text(big_note)
-    assert "Buyer ABN" not in _text(small_note)
+    assert "Buyer ABN 51 824 753 556" in pdf_text(big_note)
+    assert "Buyer ABN" not in pdf_text(small_note)
 
 
 def test_a_supplier_not_registered_for_gst_issues_a_plain_credit_note(books):
@@ -133,11 +115,11 @@ def test_a_supplier_not_registered_for_gst_issues_a_plain_credit_note(books):
     invoice = books.invoice((Decimal("1500.00"), "GST"))
     note = _note(books, invoice, (Decimal("200.00"), "GST"))
 
-    _render_queued()
+    render_queued(render_adjustment_note_pdf)
 
-    text = _text(note)
+    text = pdf_text(note)
     assert note.gst_total == Decimal("0.00")
-    assert _rows(note)[1] == "Credit note"
+    assert pdf_rows(note)[1] == "Credit note"
     assert "adjustment note" not in text.lower()
     assert "tax invoice" not in text.lower()
     assert "not registered for GST" in text
@@ -146,7 +128,7 @@ def test_a_supplier_not_registered_for_gst_issues_a_plain_credit_note(books):
 
 def test_the_kept_pdf_is_served_again_without_rendering(books, monkeypatch):
     note = _note(books, books.invoice((100, "GST")), (10, "GST"))
-    _render_queued()
+    render_queued(render_adjustment_note_pdf)
     note.refresh_from_db()
     rendered_at = note.pdf_rendered_at
     with note.pdf.open("rb") as handle:
