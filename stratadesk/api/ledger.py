@@ -1,5 +1,5 @@
-"""The ledger's documents over the API: invoices, adjustment notes, suppliers, bills,
-payments and journals, for Accounts and Admin staff tokens.
+"""The ledger's documents over the API: invoices, adjustment notes (and the PDFs of
+both), suppliers, bills, payments and journals, for Accounts and Admin staff tokens.
 
 Views parse the body, turn ids, slugs and account codes into objects, call the
 ledger's services and write the answer; every rule (an issued invoice never
@@ -11,9 +11,11 @@ right; no client key reaches the ledger, whatever its scopes.
 import logging
 
 from django.conf import settings
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from stratadesk.api import ledger_serializers as ls
@@ -21,7 +23,7 @@ from stratadesk.api.base import ApiView
 from stratadesk.api.serializers import page_of
 from stratadesk.api.tickets import TicketCursor
 from stratadesk.clients.models import ClientOrganisation
-from stratadesk.core.errors import NotFound, ValidationFailed
+from stratadesk.core.errors import Conflict, NotFound, ValidationFailed
 from stratadesk.ledger import services
 from stratadesk.ledger.models import (
     Account,
@@ -131,6 +133,47 @@ def _found(queryset, pk, what: str):
     if found is None:
         raise NotFound(f"No {what} {pk}.")
     return found
+
+
+# Documents as PDFs -------------------------------------------------------------------
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets a caller ask for application/pdf. Only errors pass through it: the PDF
+    itself is answered as a file, and a problem is still written as JSON (its
+    content type says application/problem+json)."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+PDF_RESPONSES = {(200, "application/pdf"): OpenApiTypes.BINARY}
+
+
+def _pdf(document) -> FileResponse:
+    """The document's kept PDF, the same bytes the client was emailed."""
+    if getattr(document, "is_draft", False):
+        raise Conflict(
+            "A draft invoice has no document yet; issue it first.",
+            code="invoice_draft",
+        )
+    if not document.pdf or document.pdf_rendered_at is None:
+        # Rendered by the worker just after the issue: a moment's wait, not a 404.
+        raise Conflict(
+            "The PDF is still being prepared; try again in a few seconds.",
+            code="document_not_ready",
+        )
+    return FileResponse(
+        document.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{document.reference_number}.pdf",
+        content_type="application/pdf",
+    )
 
 
 def _lines(lines, prefix: str = "lines") -> list[dict]:
@@ -283,6 +326,19 @@ class InvoiceIssueView(LedgerView):
         return _invoice_answer(invoice)
 
 
+class InvoicePdfView(LedgerView):
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(
+        operation_id="ledger_invoices_pdf",
+        responses=PDF_RESPONSES,
+        description="The issued invoice's PDF, as emailed to the client. A draft, "
+        "or an invoice whose PDF the worker has not yet rendered, answers 409.",
+    )
+    def get(self, request, invoice_id):
+        return _pdf(_found(Invoice.objects, invoice_id, "invoice"))
+
+
 # Adjustment notes ------------------------------------------------------------------
 
 
@@ -338,6 +394,20 @@ class AdjustmentNoteDetailView(LedgerView):
     def get(self, request, note_id):
         note = _found(_notes(), note_id, "adjustment note")
         return Response(ls.AdjustmentNoteSerializer(note).data)
+
+
+class AdjustmentNotePdfView(LedgerView):
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(
+        operation_id="ledger_adjustment_notes_pdf",
+        responses=PDF_RESPONSES,
+        description="The note's PDF (an adjustment note, or a credit note from a "
+        "supplier not registered for GST), as emailed to the client. Until the "
+        "worker has rendered it, 409.",
+    )
+    def get(self, request, note_id):
+        return _pdf(_found(AdjustmentNote.objects, note_id, "adjustment note"))
 
 
 # Suppliers and bills ---------------------------------------------------------------

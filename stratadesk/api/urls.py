@@ -31,6 +31,11 @@ ledger_urls = [
         name="invoice_issue",
     ),
     path(
+        "invoices/<int:invoice_id>/pdf",
+        ledger.InvoicePdfView.as_view(),
+        name="invoice_pdf",
+    ),
+    path(
         "adjustment-notes",
         ledger.AdjustmentNoteListView.as_view(),
         name="adjustment_notes",
@@ -39,6 +44,11 @@ ledger_urls = [
         "adjustment-notes/<int:note_id>",
         ledger.AdjustmentNoteDetailView.as_view(),
         name="adjustment_note",
+    ),
+    path(
+        "adjustment-notes/<int:note_id>/pdf",
+        ledger.AdjustmentNotePdfView.as_view(),
+        name="adjustment_note_pdf",
     ),
     path("suppliers", ledger.SupplierListView.as_view(), name="suppliers"),
     path(

@@ -105,8 +105,8 @@ class PurchaseLineForm(LineForm):
     tax_code = forms.ChoiceField(label="Tax code", choices=PURCHASE_CHOICES)
 
 
-class OptionalPurchaseLineForm(PurchaseLineForm):
-    """A bill's further lines: left blank, they are not part of the bill."""
+class OptionalLineMixin:
+    """A document's further lines: left blank, they are not part of the document."""
 
     use_required_attribute = False
 
@@ -126,6 +126,14 @@ class OptionalPurchaseLineForm(PurchaseLineForm):
                 if data.get(name) in (None, ""):
                     self.add_error(name, "Required for a line with a description.")
         return data
+
+
+class OptionalLineForm(OptionalLineMixin, LineForm):
+    pass
+
+
+class OptionalPurchaseLineForm(OptionalLineMixin, PurchaseLineForm):
+    pass
 
 
 class SupplierForm(forms.Form):
@@ -161,16 +169,39 @@ class BillForm(forms.Form):
 
 
 BILL_LINES = 3
+NOTE_LINES = 3
+
+
+def line_forms(data, required, optional, count) -> list[LineForm]:
+    """The first line is required; the others are used when filled in."""
+    first = required(data, prefix="line0")
+    rest = [optional(data, prefix=f"line{index}") for index in range(1, count)]
+    return [first, *rest]
 
 
 def bill_line_forms(data=None) -> list[LineForm]:
-    """The first line is required; the others are used when filled in."""
-    first = PurchaseLineForm(data, prefix="line0")
-    rest = [
-        OptionalPurchaseLineForm(data, prefix=f"line{index}")
-        for index in range(1, BILL_LINES)
-    ]
-    return [first, *rest]
+    return line_forms(data, PurchaseLineForm, OptionalPurchaseLineForm, BILL_LINES)
+
+
+def note_line_forms(data=None) -> list[LineForm]:
+    return line_forms(data, LineForm, OptionalLineForm, NOTE_LINES)
+
+
+def filled(forms_of_lines) -> list[LineForm]:
+    """The lines that are part of the document: all but the blank optional ones."""
+    return [line for line in forms_of_lines if not getattr(line, "is_blank", False)]
+
+
+class AdjustmentNoteForm(forms.Form):
+    day = forms.DateField(label="Date of the note", widget=DATE)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        help_text="Printed on the note, e.g. “Two hours billed twice”.",
+    )
+
+    def __init__(self, data=None, *, initial=None):
+        super().__init__(data, initial=initial, prefix="note")
 
 
 class PaymentForm(forms.Form):

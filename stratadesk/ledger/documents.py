@@ -1,26 +1,31 @@
-"""The invoice as a PDF: the tax invoice a client receives, pays and keeps.
+"""The ledger's documents as PDFs: the tax invoice and the adjustment note a client
+receives, pays or books, and keeps.
 
 Rendered with weasyprint in the background worker, never in a web request: issuing
-an invoice queues its render in the transaction that issues it, and the file is kept
-on the invoice. What a tax invoice must show is decided by the invoice itself
-(document_title, buyer_identity_required); the template only lays it out.
+an invoice or a note queues its render in the transaction that issues it, and the
+file is kept on the document, so the same bytes are served ever after. What a
+document must show is decided by the document itself (document_title,
+buyer_identity_required); the templates only lay it out.
 """
 
 import logging
 from datetime import timedelta
-from pathlib import Path
 
-import weasyprint
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 
 from stratadesk.clients.models import PortalBranding
-from stratadesk.core import clock
+from stratadesk.core import clock, pdf
 from stratadesk.core.models import BusinessProfile
 from stratadesk.ledger import gst
-from stratadesk.ledger.models import Invoice, LedgerSettings
+from stratadesk.ledger.models import (
+    AdjustmentNote,
+    Invoice,
+    InvoiceStatus,
+    LedgerSettings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,77 +37,101 @@ LINE_MARKS = {
     gst.TaxCode.ITS: "Input taxed",
     gst.TaxCode.NT: "Not reportable",
 }
+# The template of each kind of document, and the name it knows the document by.
+TEMPLATES = {
+    Invoice: ("ledger/invoice_pdf.html", "invoice"),
+    AdjustmentNote: ("ledger/adjustment_note_pdf.html", "note"),
+}
 
 
 def line_mark(line) -> str:
     return LINE_MARKS.get(line.tax_code, line.tax_code)
 
 
-def render_html(invoice: Invoice) -> str:
-    client = invoice.client
+def client_of(document):
+    if isinstance(document, AdjustmentNote):
+        return document.invoice.client
+    return document.client
+
+
+def render_html(document: Invoice | AdjustmentNote) -> str:
+    client = client_of(document)
     branding = PortalBranding.objects.filter(client=client).first()
-    lines = list(invoice.lines.order_by("position", "id"))
+    lines = list(document.lines.order_by("position", "id"))
     untaxed = [line for line in lines if not gst.tax_code(line.tax_code).carries_gst]
+    template, name = TEMPLATES[type(document)]
+    note = isinstance(document, AdjustmentNote)
     return render_to_string(
-        "ledger/invoice_pdf.html",
+        template,
         {
-            "invoice": invoice,
+            name: document,
+            "taxed": document.tax_document if note else document.tax_invoice,
+            "buyer_named": document.buyer_identity_required,
             "client": client,
             "lines": [(line, line_mark(line)) for line in lines],
             "has_gst_free": bool(untaxed),
             "branding": branding,
-            "logo_uri": _logo_uri(branding),
+            "logo_uri": pdf.logo_uri(branding),
             "profile": BusinessProfile.current(),
             "ledger": LedgerSettings.current(),
         },
     )
 
 
-def _logo_uri(branding) -> str:
-    # Read from the media directory by weasyprint; never fetched over the network.
-    if branding is None or not branding.logo:
-        return ""
-    try:
-        return Path(branding.logo.path).as_uri()
-    except (NotImplementedError, ValueError):
-        return ""
+def render_pdf(document: Invoice | AdjustmentNote) -> bytes:
+    return pdf.write_pdf(render_html(document))
 
 
-def render_pdf(invoice: Invoice) -> bytes:
-    return weasyprint.HTML(string=render_html(invoice)).write_pdf()
+def file_name(document: Invoice | AdjustmentNote) -> str:
+    return f"{document.reference_number}.pdf"
 
 
-def file_name(invoice: Invoice) -> str:
-    return f"{invoice.reference_number}.pdf"
+def store_pdf(document: Invoice | AdjustmentNote) -> bytes:
+    """Render an issued document's PDF now and keep it on the document.
 
-
-def store_pdf(invoice: Invoice) -> bytes:
-    """Render an issued invoice's PDF now and keep it on the invoice.
-
-    The precondition is an issued invoice: a draft has no number and is no tax
-    invoice yet. Only the file columns change, which the immutability guard allows.
+    The precondition is an issued document: a draft invoice has no number and is no
+    tax invoice yet (a note exists only once issued). Only the file columns change,
+    which the issued invoice's immutability guard allows.
     """
-    if invoice.is_draft:
+    if getattr(document, "is_draft", False):
         raise ValueError("Only an issued invoice is rendered as a document.")
     started = clock.now()
-    document = render_pdf(invoice)
-    invoice.pdf.save(file_name(invoice), ContentFile(document), save=False)
-    invoice.pdf_rendered_at = clock.now()
-    invoice.save(update_fields=["pdf", "pdf_rendered_at"])
+    rendered = render_pdf(document)
+    document.pdf.save(file_name(document), ContentFile(rendered), save=False)
+    document.pdf_rendered_at = clock.now()
+    document.save(update_fields=["pdf", "pdf_rendered_at"])
     took = (clock.now() - started) / timedelta(milliseconds=1)
     logger.info(
-        "invoice pdf rendered",
-        extra={"invoice_id": invoice.pk, "bytes": len(document), "ms": round(took)},
+        "ledger pdf rendered",
+        extra={
+            "document": document._meta.model_name,
+            "document_id": document.pk,
+            "bytes": len(rendered),
+            "ms": round(took),
+        },
     )
-    return document
+    return rendered
 
 
-def pdf_for_email(invoice: Invoice) -> tuple[str, bytes]:
-    """(file name, bytes) of the invoice's PDF, rendered first if not yet."""
-    if invoice.pdf and invoice.pdf_rendered_at is not None:
-        with invoice.pdf.open("rb") as handle:
-            return file_name(invoice), handle.read()
-    return file_name(invoice), store_pdf(invoice)
+def pdf_for_email(document: Invoice | AdjustmentNote) -> tuple[str, bytes]:
+    """(file name, bytes) of the document's PDF, rendered first if not yet."""
+    if document.pdf and document.pdf_rendered_at is not None:
+        with document.pdf.open("rb") as handle:
+            return file_name(document), handle.read()
+    return file_name(document), store_pdf(document)
+
+
+def attachment(kind: str, pk: int) -> tuple[str, bytes] | None:
+    """What an email about an issued "invoice" or "adjustment_note" attaches:
+    (file name, bytes), or None when there is no such issued document."""
+    if kind == "adjustment_note":
+        found = AdjustmentNote.objects.select_related("invoice__client")
+    else:
+        found = Invoice.objects.select_related("client").exclude(
+            status=InvoiceStatus.DRAFT
+        )
+    document = found.filter(pk=pk).first()
+    return pdf_for_email(document) if document is not None else None
 
 
 @task()
@@ -112,7 +141,21 @@ def render_invoice_pdf(*, invoice_id: int) -> None:
         store_pdf(invoice)
 
 
-def queue_render(invoice: Invoice) -> None:
+@task()
+def render_adjustment_note_pdf(*, note_id: int) -> None:
+    note = (
+        AdjustmentNote.objects.select_related("invoice__client")
+        .filter(pk=note_id)
+        .first()
+    )
+    if note is not None:
+        store_pdf(note)
+
+
+def queue_render(document: Invoice | AdjustmentNote) -> None:
     """Queue the PDF for rendering once the caller's transaction commits."""
     with transaction.atomic():
-        render_invoice_pdf.enqueue(invoice_id=invoice.pk)
+        if isinstance(document, AdjustmentNote):
+            render_adjustment_note_pdf.enqueue(note_id=document.pk)
+        else:
+            render_invoice_pdf.enqueue(invoice_id=document.pk)

@@ -388,6 +388,9 @@ class AdjustmentNote(models.Model):
         JournalEntry, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=clock.now)
+    # The note as the client receives it, rendered by the worker once issued.
+    pdf = models.FileField(upload_to="adjustment_notes/", blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["date", "number"]
@@ -402,6 +405,22 @@ class AdjustmentNote(models.Model):
     @property
     def audit_id(self) -> str:
         return self.reference_number
+
+    @property
+    def tax_document(self) -> bool:
+        # A note follows its invoice: it adjusts GST only where the invoice charged
+        # it, that is where the MSP was registered when it issued the invoice.
+        return self.invoice.tax_invoice
+
+    @property
+    def document_title(self) -> str:
+        # A supplier not registered for GST issues no tax document, only a credit.
+        return "Adjustment note" if self.tax_document else "Credit note"
+
+    @property
+    def buyer_identity_required(self) -> bool:
+        """The buyer is named when the ORIGINAL invoice came to $1,000 or more."""
+        return self.invoice.buyer_identity_required
 
 
 class AdjustmentLine(PricedLine):

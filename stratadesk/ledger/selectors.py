@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from stratadesk.core.models import BusinessProfile
 from stratadesk.ledger import gst
 from stratadesk.ledger.models import (
+    AdjustmentNote,
     Invoice,
     InvoiceStatus,
     JournalEntry,
@@ -54,6 +55,21 @@ def unbalanced_entries() -> list[JournalEntry]:
 def invoice_for(user, pk: int) -> Invoice | None:
     """One invoice `user` may read, or None: another client's is as missing."""
     return invoices_for(user).select_related("client").filter(pk=pk).first()
+
+
+def adjustment_notes_for(user) -> QuerySet[AdjustmentNote]:
+    """The notes `user` may read: those on the invoices invoices_for lets it read."""
+    return AdjustmentNote.objects.filter(invoice__in=invoices_for(user))
+
+
+def adjustment_note_for(user, pk: int) -> AdjustmentNote | None:
+    """One note `user` may read, or None: another client's is as missing."""
+    return (
+        adjustment_notes_for(user)
+        .select_related("invoice__client")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def open_invoices(client) -> QuerySet[Invoice]:

@@ -497,6 +497,7 @@ def issue_adjustment_note(actor, invoice, *, day: date, reason: str, lines):
         reason=reason,
         data={"invoice": locked.reference_number, "total": str(totals.gross)},
     )
+    _announce_note(note)
     return note
 
 
@@ -553,6 +554,29 @@ def _fit_to_what_was_charged(invoice, made, totals) -> gst.InvoiceTotals:
             code="credit_too_large",
         )
     return totals
+
+
+def _announce_note(note: AdjustmentNote) -> None:
+    """Queue the note's PDF and tell the client as for an invoice: its billing
+    contacts by email with the PDF attached, and its webhooks. Caller holds the
+    issuing transaction, so a note that rolls back sends nothing."""
+    documents.queue_render(note)
+    notify(
+        NotifyEvent.ADJUSTMENT_NOTE_ISSUED,
+        client=note.invoice.client,
+        key=note.pk,
+        note=note,
+        invoice=note.invoice,
+        attach_adjustment_note=note.pk,
+        webhook=(
+            WebhookEvent.ADJUSTMENT_NOTE_ISSUED,
+            webhooks.adjustment_note_data(note),
+        ),
+    )
+    logger.info(
+        "adjustment note issued",
+        extra={"note_id": note.pk, "invoice_id": note.invoice_id},
+    )
 
 
 # Suppliers and bills --------------------------------------------------------------

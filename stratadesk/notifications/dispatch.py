@@ -39,6 +39,7 @@ TEMPLATE_OF_EVENT = {
     NotifyEvent.SVR_REMINDER: "svr_reminder",
     NotifyEvent.SVR_DECIDED: "svr_decided",
     NotifyEvent.INVOICE_ISSUED: "invoice_issued",
+    NotifyEvent.ADJUSTMENT_NOTE_ISSUED: "adjustment_note_issued",
 }
 # Written for the desk: they may name due times, escalation rules, who issued what.
 # A client a rule points at one of these hears only that the ticket moved on.
@@ -61,6 +62,7 @@ def notify(
     webhook=None,
     attach_svr=None,
     attach_invoice=None,
+    attach_adjustment_note=None,
     people: bool = True,
     **context,
 ) -> dict[str, int]:
@@ -108,6 +110,9 @@ def notify(
                 client=client,
                 attach_svr=attach_svr if wanted.is_client else None,
                 attach_invoice=attach_invoice if wanted.is_client else None,
+                attach_adjustment_note=(
+                    attach_adjustment_note if wanted.is_client else None
+                ),
             )
     for recipient in notices:
         counts["notices"] += _notice(event, event_key, recipient, base, facts)
@@ -278,7 +283,7 @@ def _link(facts, recipient) -> str:
     ticket = facts["ticket"]
     side = "portal" if recipient.is_client else "console"
     if ticket is None and facts.get("invoice") is not None:
-        # An invoice's notice opens the list it is on, on either side.
+        # An invoice's notice (or its note's) opens the list it is on, either side.
         return "/portal/invoices/" if recipient.is_client else "/console/ledger/"
     if ticket is None:
         return f"/{side}/"

@@ -21,6 +21,7 @@ class WebhookEvent(models.TextChoices):
     SVR_APPROVED = "svr.approved", "SVR approved"
     SVR_REJECTED = "svr.rejected", "SVR rejected"
     INVOICE_ISSUED = "invoice.issued", "Invoice issued"
+    ADJUSTMENT_NOTE_ISSUED = "adjustment_note.issued", "Adjustment note issued"
 
 
 class WebhookEndpoint(models.Model):
@@ -223,6 +224,7 @@ class NotifyEvent(models.TextChoices):
     SVR_REMINDER = "svr_reminder", "SVR approval reminder"
     SVR_DECIDED = "svr_decided", "SVR approved or rejected"
     INVOICE_ISSUED = "invoice_issued", "Invoice issued"
+    ADJUSTMENT_NOTE_ISSUED = "adjustment_issued", "Adjustment note issued"
 
 
 class Audience(models.TextChoices):
@@ -335,6 +337,7 @@ class EmailDelivery(models.Model):
     headers = models.JSONField(default=dict)
     attach_svr = models.PositiveIntegerField(null=True, blank=True)
     attach_invoice = models.PositiveIntegerField(null=True, blank=True)
+    attach_adjustment_note = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )

@@ -88,7 +88,9 @@ def _message(delivery) -> EmailMultiAlternatives:
     if delivery.attach_svr is not None:
         attach_svr_pdf(message, delivery.attach_svr)
     if delivery.attach_invoice is not None:
-        attach_invoice_pdf(message, delivery.attach_invoice)
+        attach_ledger_pdf(message, "invoice", delivery.attach_invoice)
+    if delivery.attach_adjustment_note is not None:
+        attach_ledger_pdf(message, "adjustment_note", delivery.attach_adjustment_note)
     return message
 
 
@@ -135,21 +137,19 @@ def attach_svr_pdf(message, svr_id: int) -> None:
     message.attach(name, content, "application/pdf")
 
 
-def attach_invoice_pdf(message, invoice_id: int) -> None:
-    """Attach the invoice's PDF, rendering it here if the worker has not yet.
+def attach_ledger_pdf(message, kind: str, pk: int) -> None:
+    """Attach an invoice's or adjustment note's PDF, rendering it here if need be.
 
-    As for the SVR, the email is queued with the change that issued the invoice,
-    before its PDF exists.
+    As for the SVR, the email is queued with the change that issued the document,
+    before its PDF exists. `kind` is "invoice" or "adjustment_note".
     """
     # Imported here: the ledger queues emails through notifications.
     from stratadesk.ledger import documents
-    from stratadesk.ledger.models import Invoice
 
-    invoice = Invoice.objects.select_related("client").filter(pk=invoice_id).first()
-    if invoice is None or invoice.is_draft:
-        return
-    name, content = documents.pdf_for_email(invoice)
-    message.attach(name, content, "application/pdf")
+    found = documents.attachment(kind, pk)
+    if found is not None:
+        name, content = found
+        message.attach(name, content, "application/pdf")
 
 
 def is_temporary(exc: Exception) -> bool:

@@ -112,6 +112,7 @@ def queue_delivery(
     client=None,
     attach_svr=None,
     attach_invoice=None,
+    attach_adjustment_note=None,
 ) -> int:
     """Compose and queue one email; 0 when this recipient already has it for `key`.
 
@@ -144,6 +145,7 @@ def queue_delivery(
                 headers=_headers(ticket, recipient),
                 attach_svr=attach_svr,
                 attach_invoice=attach_invoice,
+                attach_adjustment_note=attach_adjustment_note,
             )
     except IntegrityError:
         return 0

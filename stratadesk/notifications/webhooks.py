@@ -162,6 +162,30 @@ def invoice_data(invoice) -> dict:
     }
 
 
+def adjustment_note_data(note) -> dict:
+    """An issued note's facts: the credit, its GST, its reason and its invoice."""
+    site = settings.SITE_URL.rstrip("/")
+    invoice = note.invoice
+    return {
+        "adjustment_note": {
+            "id": note.pk,
+            "number": note.reference_number,
+            "date": note.date.isoformat(),
+            "reason": note.reason,
+            "net_total": str(note.net_total),
+            "gst_total": str(note.gst_total),
+            "total": str(note.total),
+            "pdf_url": f"{site}/portal/invoices/notes/{note.pk}/pdf/",
+        },
+        "invoice": {
+            "id": invoice.pk,
+            "number": invoice.reference_number,
+            "issue_date": invoice.issue_date.isoformat(),
+            "status": invoice.status,
+        },
+    }
+
+
 def _ticket_url(ticket) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/api/v1/tickets/{ticket.number}"
 

@@ -32,6 +32,11 @@ urlpatterns = [
         invoices.invoice_pdf,
         name="invoice_pdf",
     ),
+    path(
+        "invoices/notes/<int:note_id>/pdf/",
+        invoices.adjustment_note_pdf,
+        name="invoice_note_pdf",
+    ),
     path("notices/", notices.notice_list, name="notices"),
     path("notices/read/", notices.notice_read_all, name="notices_read_all"),
     path("notices/<int:notice_id>/read/", notices.notice_read, name="notice_read"),

@@ -8,10 +8,7 @@ transaction, and the file is stored on the SVR version it shows.
 import hashlib
 import logging
 from datetime import timedelta
-from pathlib import Path
 
-import weasyprint
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
@@ -20,7 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from stratadesk.clients.models import PortalBranding
-from stratadesk.core import clock
+from stratadesk.core import clock, pdf
 from stratadesk.core.models import BusinessProfile
 from stratadesk.svr.models import ServiceVerificationReport
 
@@ -60,7 +57,7 @@ def render_html(svr) -> str:
             "document": shown(svr),
             "client": client,
             "branding": branding,
-            "logo_uri": _logo_uri(branding),
+            "logo_uri": pdf.logo_uri(branding),
             "profile": BusinessProfile.current(),
             "approvals": list(svr.approvals.all()),
             "approvers": [c.name for c in svr.approvers.all()],
@@ -68,33 +65,11 @@ def render_html(svr) -> str:
     )
 
 
-def _logo_uri(branding) -> str:
-    # Read from the media directory by weasyprint; never fetched over the network.
-    if branding is None or not branding.logo:
-        return ""
-    try:
-        return Path(branding.logo.path).as_uri()
-    except (NotImplementedError, ValueError):
-        return ""
-
-
-def _local_only(url, *args, **kwargs):
-    """Let weasyprint read files from the media directory and data: URIs, nothing else.
-
-    A logo is an uploaded file; an SVG one may point at any URL, and the worker must
-    never fetch from the network on a document's say-so.
-    """
-    media = Path(settings.MEDIA_ROOT).resolve().as_uri()
-    if url.startswith("data:") or url.startswith(media + "/"):
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"refused to fetch {url[:80]} for a PDF")
-
-
 def render_pdf(svr) -> bytes:
     # Times read in the client's own zone, as on its portal.
     with timezone.override(svr.ticket.client.timezone):
         html = render_html(svr)
-    return weasyprint.HTML(string=html, url_fetcher=_local_only).write_pdf()
+    return pdf.write_pdf(html)
 
 
 def file_name(svr) -> str:

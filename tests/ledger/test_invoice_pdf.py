@@ -1,13 +1,11 @@
 """The invoice PDF: rendered in the worker, meeting every tax-invoice requirement."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
-from pypdf import PdfReader
 
 from stratadesk.clients.models import PortalBranding
 from stratadesk.core.errors import ValidationFailed
@@ -19,6 +17,7 @@ from stratadesk.notifications.models import EmailDelivery, WebhookDelivery
 from stratadesk.notifications.tasks import send_email
 from stratadesk.notifications.webhooks import create_endpoint
 from tests.fixtures import actor, make_contact
+from tests.ledger.support import pdf_rows, pdf_text, render_queued
 
 RENDER = "stratadesk.ledger.documents.render_invoice_pdf"
 SEND = "stratadesk.notifications.tasks.send_email"
@@ -49,30 +48,12 @@ def branded(books):
     return books
 
 
-def _render_queued():
-    for queued in DBTaskResult.objects.filter(task_path=RENDER, status="READY"):
-        render_invoice_pdf.call(**queued.args_kwargs["kwargs"])
-        queued.delete()
-
-
-def _rows(invoice) -> list[str]:
-    invoice.refresh_from_db()
-    with invoice.pdf.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    return "\n".join(page.extract_text() for page in reader.pages).splitlines()
-
-
-def _text(invoice) -> str:
-    """The PDF's words on one line: columns wrap wherever the layout puts them."""
-    return " ".join(" ".join(_rows(invoice)).split())
-
-
 def test_it_renders_a_tax_invoice_with_every_requirement(branded):
     invoice = branded.invoice((100, "GST"), (250, "FRE"), day=date(2025, 7, 5))
 
-    _render_queued()
+    render_queued(render_invoice_pdf)
 
-    text = _text(invoice)
+    text = pdf_text(invoice)
     assert "Tax invoice" in text
     assert "Stratadesk Demo MSP Pty Ltd" in text
     assert "ABN 53 004 085 616" in text
@@ -93,9 +74,9 @@ def test_it_renders_a_tax_invoice_with_every_requirement(branded):
 def test_a_gst_free_line_is_marked_on_its_own_row(branded):
     invoice = branded.invoice((250, "FRE"), (100, "GST"))
 
-    _render_queued()
+    render_queued(render_invoice_pdf)
 
-    rows = _rows(invoice)
+    rows = pdf_rows(invoice)
     free = next(row for row in rows if row.startswith("Line 1"))
     taxable = next(row for row in rows if row.startswith("Line 2"))
     assert "GST-free" in free
@@ -106,33 +87,33 @@ def test_it_names_the_buyer_from_one_thousand_dollars(branded):
     at_threshold = branded.invoice((Decimal("909.09"), "GST"))
     under = branded.invoice((Decimal("909.08"), "GST"))
 
-    _render_queued()
+    render_queued(render_invoice_pdf)
 
     assert at_threshold.total == Decimal("1000.00")
-    assert "Buyer ABN 51 824 753 556" in _text(at_threshold)
+    assert "Buyer ABN 51 824 753 556" in pdf_text(at_threshold)
     assert under.total == Decimal("999.99")
-    assert "Buyer ABN" not in _text(under)
+    assert "Buyer ABN" not in pdf_text(under)
 
 
 def test_a_buyer_without_an_abn_is_identified_by_name(books):
     invoice = books.invoice((Decimal("2000.00"), "GST"))
 
-    _render_queued()
+    render_queued(render_invoice_pdf)
 
-    assert "Buyer identity: Harbour Legal" in _text(invoice)
+    assert "Buyer identity: Harbour Legal" in pdf_text(invoice)
 
 
 def test_a_supplier_not_registered_for_gst_issues_a_plain_invoice(books):
     BusinessProfile.objects.update(gst_registered=False)
     invoice = books.invoice((Decimal("1500.00"), "GST"))
 
-    _render_queued()
+    render_queued(render_invoice_pdf)
 
-    text = _text(invoice)
+    text = pdf_text(invoice)
     assert invoice.gst_total == Decimal("0.00")
     assert "Tax invoice" not in text
     assert "tax invoice" not in text.lower()
-    assert "Invoice" in _rows(invoice)
+    assert "Invoice" in pdf_rows(invoice)
     assert "not registered for GST" in text
     assert "Total $1,500.00" in text
 

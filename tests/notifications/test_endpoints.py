@@ -102,7 +102,8 @@ def test_it_refuses_a_url_that_is_not_http_with_a_host(world, url, message):
             ["ticket.created", "ticket.deleted"],
             "Unknown events: ticket.deleted. Choose from ticket.created, "
             "ticket.stage_changed, ticket.commented, sla.warning, sla.breached, "
-            "svr.issued, svr.approved, svr.rejected, invoice.issued.",
+            "svr.issued, svr.approved, svr.rejected, invoice.issued, "
+            "adjustment_note.issued.",
         ),
     ],
 )

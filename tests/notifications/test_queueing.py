@@ -218,7 +218,7 @@ def test_it_refuses_an_event_name_it_does_not_know(world):
         webhooks.queue_event("ticket.deleted", client=world.harbour, data={})
 
 
-def test_it_offers_the_nine_events_of_the_api_contract():
+def test_it_offers_the_ten_events_of_the_api_contract():
     contract = [
         *TICKET_EVENTS,
         "sla.warning",
@@ -227,6 +227,7 @@ def test_it_offers_the_nine_events_of_the_api_contract():
         "svr.approved",
         "svr.rejected",
         "invoice.issued",
+        "adjustment_note.issued",
     ]
 
     assert contract == EVERYTHING

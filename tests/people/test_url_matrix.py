@@ -14,6 +14,7 @@ from stratadesk.api import keys
 from stratadesk.api.models import ClientApiKey, StaffToken
 from stratadesk.core.models import AuditEvent, BusinessProfile
 from stratadesk.ledger.models import (
+    AdjustmentNote,
     BadDebt,
     Bill,
     BillingAgreement,
@@ -65,8 +66,8 @@ PAGE_ACTION = {
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
 # branding): "not found" is a right answer there even for a persona allowed in.
-# The walk has no invoice, bill, line or journal entry: their pages are "not found"
-# for everyone.
+# The walk has no invoice, note, bill, line or journal entry: their pages are "not
+# found" for everyone.
 # A notice is its owner's alone: everyone else is told it does not exist.
 MAY_BE_MISSING = {
     "inbound_accept",
@@ -87,7 +88,11 @@ MAY_BE_MISSING = {
     "ledger_invoice_recover",
     "ledger_journal",
     "ledger_journal_reverse",
+    "ledger_note",
+    "ledger_note_new",
+    "ledger_note_pdf",
     "invoice_pdf",
+    "invoice_note_pdf",
     "notice_read",
 }
 # Open to anyone (sign-in), or needing query parameters to mean anything.
@@ -131,6 +136,7 @@ def _fill(route, ticket, attachment, delivery, credentials, notice):
         .replace("<int:line_id>", "1")
         .replace("<int:bill_id>", "1")
         .replace("<int:entry_number>", "1")
+        .replace("<int:note_id>", "1")
         .replace("<str:label>", "G1")
     )
 
@@ -171,6 +177,7 @@ def _state(ticket):
         list(ClientApiKey.objects.values()),
         list(StaffToken.objects.values()),
         Invoice.objects.count(),
+        AdjustmentNote.objects.count(),
         UnbilledCharge.objects.count(),
         Payment.objects.count(),
         Bill.objects.count(),

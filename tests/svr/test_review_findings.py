@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from stratadesk.clients.models import PortalBranding
+from stratadesk.core import pdf
 from stratadesk.core.models import AuditEvent
 from stratadesk.sla import services as sla
 from stratadesk.svr import documents, followups
@@ -205,7 +206,7 @@ def test_a_brand_colour_must_read_on_the_page_background_too(world):
 
 def test_the_pdf_renderer_fetches_nothing_from_the_network():
     with pytest.raises(ValueError):
-        documents._local_only("http://127.0.0.1:9/probe")
+        pdf.local_only("http://127.0.0.1:9/probe")
 
 
 def test_a_refused_file_leaves_no_accepted_one_on_disk(
