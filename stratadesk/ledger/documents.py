@@ -1,4 +1,5 @@
-"""The invoice as a PDF: the tax invoice a client receives, pays and keeps.
+"""The invoice as a PDF: the tax invoice a client receives, pays and keeps; and the
+BAS as a PDF for the MSP's own files.
 
 Rendered with weasyprint in the background worker, never in a web request: issuing
 an invoice queues its render in the transaction that issues it, and the file is kept
@@ -19,7 +20,7 @@ from django.template.loader import render_to_string
 from stratadesk.clients.models import PortalBranding
 from stratadesk.core import clock
 from stratadesk.core.models import BusinessProfile
-from stratadesk.ledger import gst
+from stratadesk.ledger import bas, gst
 from stratadesk.ledger.models import Invoice, LedgerSettings
 
 logger = logging.getLogger(__name__)
@@ -116,3 +117,44 @@ def queue_render(invoice: Invoice) -> None:
     """Queue the PDF for rendering once the caller's transaction commits."""
     with transaction.atomic():
         render_invoice_pdf.enqueue(invoice_id=invoice.pk)
+
+
+# The BAS ----------------------------------------------------------------------------
+
+
+def render_bas_pdf(report, lodged=None) -> bytes:
+    """The BAS report as a PDF: every label in the form's order, both GST methods
+    and their difference, the simpler BAS when it is chosen, and whether it is the
+    report as lodged. A page or two, rendered on request (see the README)."""
+
+    def rows(names):
+        return [
+            (name, bas.LABEL_NAMES[name], int(report.labels[name])) for name in names
+        ]
+
+    html = render_to_string(
+        "ledger/bas_pdf.html",
+        {
+            "report": report,
+            "lodged": lodged,
+            "nine": int(report.labels["9"]),
+            "sections": [(title, rows(names)) for title, names in bas.SECTIONS],
+            "simpler": rows(gst.SIMPLER_LABELS),
+            "methods": [
+                (
+                    name,
+                    int(report.accounts[name]),
+                    int(report.worksheet[name]),
+                    int(diff),
+                )
+                for name, diff in report.difference.items()
+            ],
+            "profile": BusinessProfile.current(),
+            "printed": clock.now(),
+        },
+    )
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def bas_pdf_name(report) -> str:
+    return f"bas-{report.start}-{report.end}-{report.basis}.pdf"
