@@ -111,7 +111,7 @@ class BasLabelView(LedgerView):
             query["start"], query["end"], query.get("basis"), name
         )
         report = found.report
-        return Response(
+        answer = ls.BasLabelSerializer(
             {
                 "label": name,
                 "name": bas.LABEL_NAMES[name],
@@ -127,12 +127,13 @@ class BasLabelView(LedgerView):
                         "name": bas.LABEL_NAMES[part],
                         "value": int(report.labels[part]),
                         "exact": found.exact[part],
-                        "documents": ls.ContributionSerializer(facts, many=True).data,
+                        "documents": facts,
                     }
                     for part, facts in found.parts.items()
                 ],
             }
         )
+        return Response(answer.data)
 
 
 class BasCsvView(LedgerView):
