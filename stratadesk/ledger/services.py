@@ -287,12 +287,13 @@ def update_invoice_line(actor, line: InvoiceLine, **fields) -> InvoiceLine:
         for name in LINE_FIELDS
         if cleaned[name] != getattr(current, name)
     }
-    if changed:
-        for name, value in changed.items():
-            setattr(current, name, value)
-        current.save(update_fields=list(changed))
-        _refresh_draft_totals(locked)
-        current.refresh_from_db()
+    if not changed:
+        return current
+    for name, value in changed.items():
+        setattr(current, name, value)
+    current.save(update_fields=list(changed))
+    _refresh_draft_totals(locked)
+    current.refresh_from_db()
     audit.record(
         actor,
         "invoice.line_updated",
@@ -649,20 +650,24 @@ def update_supplier(actor, supplier: Supplier, **fields) -> Supplier:
         fields["abn"] = _abn_or_fail(fields["abn"])
 
     locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
-    before = {name: getattr(locked, name) for name in fields}
-    for name, value in fields.items():
+    changed = {
+        name: (getattr(locked, name), value)
+        for name, value in fields.items()
+        if getattr(locked, name) != value
+    }
+    if not changed:
+        return locked
+    for name, (_, value) in changed.items():
         setattr(locked, name, value)
     full_clean_or_fail(locked)
-    if fields:
-        locked.save(update_fields=list(fields))
+    locked.save(update_fields=list(changed))
     audit.record(
         actor,
         "supplier.updated",
         locked,
         data={
-            name: {"from": str(before[name]), "to": str(value)}
-            for name, value in fields.items()
-            if before[name] != value
+            name: {"from": str(old), "to": str(new)}
+            for name, (old, new) in changed.items()
         },
     )
     return locked

@@ -230,3 +230,14 @@ def test_it_refuses_a_bad_abn_or_a_blank_name_and_changes_nothing(books):
     assert "abn" in bad_abn.value.fields
     assert AuditEvent.objects.count() == before
     assert Bill.objects.count() == 1
+
+
+def test_an_edit_that_changes_nothing_records_nothing(books):
+    supplier, _ = _no_abn_bill(books)
+    line = books.invoice((100, "GST"), issue=False).lines.get()
+    before = AuditEvent.objects.count()
+
+    services.update_supplier(books.alex, supplier, name="Sub Contractor")
+    services.update_invoice_line(books.alex, line, description="Line 1")
+
+    assert AuditEvent.objects.count() == before
