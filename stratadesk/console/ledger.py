@@ -341,9 +341,7 @@ def _edit_form(request, invoice):
     line = invoice.lines.filter(pk=wanted).first() if wanted.isdigit() else None
     if line is None:
         return None, None
-    fields = ("description", "quantity", "unit_price", "tax_code")
-    initial = {name: getattr(line, name) for name in fields}
-    initial["prices_include_gst"] = line.prices_include_gst
+    initial = {name: getattr(line, name) for name in LineForm.base_fields}
     return line, LineForm(initial=initial, prefix="edit")
 
 
