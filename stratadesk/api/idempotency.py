@@ -171,7 +171,9 @@ def run(request, handler) -> Response:
     a crash, after which the claim is released for a retry.
     """
     key = request.headers.get(HEADER)
-    if key is None:
+    if key is None or not key.strip():
+        # An empty header is a client sending no key, not an unusable one: some
+        # HTTP libraries send the header blank when their key variable is unset.
         return handler()
     _check_key(key)
 

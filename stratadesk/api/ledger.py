@@ -1,5 +1,6 @@
 """The ledger's documents over the API: invoices, adjustment notes (and the PDFs of
-both), suppliers, bills, payments and journals, for Accounts and Admin staff tokens.
+both), bad debts, suppliers, bills, payments and journals, for Accounts and Admin
+staff tokens.
 
 Views parse the body, turn ids, slugs and account codes into objects, call the
 ledger's services and write the answer; every rule (an issued invoice never
@@ -28,6 +29,7 @@ from stratadesk.ledger import services
 from stratadesk.ledger.models import (
     Account,
     AdjustmentNote,
+    BadDebt,
     Bill,
     Invoice,
     InvoiceStatus,
@@ -297,6 +299,20 @@ class InvoiceLineListView(LedgerView):
 
 class InvoiceLineDetailView(LedgerView):
     @extend_schema(
+        operation_id="ledger_invoices_lines_update",
+        request=ls.LineUpdateSerializer,
+        responses=ls.InvoiceSerializer,
+        description="Change a draft's line in place; the draft's totals are worked "
+        "out again under its rounding rule. An issued invoice answers 409.",
+    )
+    def patch(self, request, invoice_id, line_id):
+        data = _parsed(ls.LineUpdateSerializer, request)
+        invoice = _found(Invoice.objects, invoice_id, "invoice")
+        line = _found(invoice.lines.all(), line_id, "line")
+        services.update_invoice_line(self.actor(), line, **data)
+        return _invoice_answer(invoice)
+
+    @extend_schema(
         operation_id="ledger_invoices_lines_delete",
         responses=ls.InvoiceSerializer,
         description="Remove a line from a draft; the answer is the whole invoice.",
@@ -306,6 +322,60 @@ class InvoiceLineDetailView(LedgerView):
         line = _found(invoice.lines.all(), line_id, "line")
         services.remove_invoice_line(self.actor(), line)
         return _invoice_answer(invoice)
+
+
+class InvoiceWriteOffView(LedgerView):
+    @extend_schema(
+        operation_id="ledger_invoices_write_off",
+        request=ls.BadDebtCreateSerializer,
+        responses={201: ls.BadDebtSerializer},
+        description="Write off what the client will not pay (all of the balance "
+        "when no amount is given). On the accruals basis 1/11 of it is a decreasing "
+        "adjustment (G18, 1B). A draft answers 409.",
+    )
+    def post(self, request, invoice_id):
+        return self.idempotent(self.create, request, invoice_id)
+
+    def create(self, request, invoice_id):
+        data = _parsed(ls.BadDebtCreateSerializer, request)
+        invoice = _found(Invoice.objects, invoice_id, "invoice")
+        written = services.write_off_bad_debt(
+            self.actor(),
+            invoice,
+            day=data["date"],
+            reason=data["reason"],
+            amount=data.get("amount"),
+        )
+        return _bad_debt_answer(written)
+
+
+class InvoiceRecoverView(LedgerView):
+    @extend_schema(
+        operation_id="ledger_invoices_recover",
+        request=ls.BadDebtCreateSerializer,
+        responses={201: ls.BadDebtSerializer},
+        description="Money received for a debt written off; its GST is an "
+        "increasing adjustment (G7, 1A). The amount is required, and at most what "
+        "was written off and not yet recovered.",
+    )
+    def post(self, request, invoice_id):
+        return self.idempotent(self.create, request, invoice_id)
+
+    def create(self, request, invoice_id):
+        data = _parsed(ls.BadDebtCreateSerializer, request)
+        if "amount" not in data:
+            raise ValidationFailed(
+                "Say how much was recovered.", fields={"amount": ["Required."]}
+            )
+        invoice = _found(Invoice.objects, invoice_id, "invoice")
+        recovery = services.recover_bad_debt(
+            self.actor(),
+            invoice,
+            day=data["date"],
+            amount=data["amount"],
+            reason=data["reason"],
+        )
+        return _bad_debt_answer(recovery)
 
 
 class InvoiceIssueView(LedgerView):
@@ -459,6 +529,23 @@ class SupplierDetailView(LedgerView):
         supplier = _found(_suppliers(), supplier_id, "supplier")
         return Response(ls.SupplierSerializer(supplier).data)
 
+    @extend_schema(
+        operation_id="ledger_suppliers_update",
+        request=ls.SupplierUpdateSerializer,
+        responses=ls.SupplierSerializer,
+        description="Change a supplier's details. Bills already recorded are not "
+        "changed: their GST and withholding stay as recorded.",
+    )
+    def patch(self, request, supplier_id):
+        data = _parsed(ls.SupplierUpdateSerializer, request)
+        supplier = _found(Supplier.objects, supplier_id, "supplier")
+        if data.get("default_account") is not None:
+            data["default_account"] = _account(
+                data["default_account"], "default_account"
+            )
+        services.update_supplier(self.actor(), supplier, **data)
+        return Response(ls.SupplierSerializer(_suppliers().get(pk=supplier.pk)).data)
+
 
 def _bills():
     return Bill.objects.select_related("supplier", "journal_entry").prefetch_related(
@@ -509,6 +596,43 @@ class BillDetailView(LedgerView):
     @extend_schema(operation_id="ledger_bills_read", responses=ls.BillSerializer)
     def get(self, request, bill_id):
         return Response(ls.BillSerializer(_found(_bills(), bill_id, "bill")).data)
+
+
+# Bad debts -------------------------------------------------------------------------
+
+
+def _bad_debts():
+    return BadDebt.objects.select_related("invoice__client", "journal_entry")
+
+
+def _bad_debt_answer(debt):
+    fresh = _bad_debts().get(pk=debt.pk)
+    return Response(
+        ls.BadDebtSerializer(fresh).data,
+        status=201,
+        headers={"Location": ledger_url(f"bad-debts/{fresh.pk}")},
+    )
+
+
+class BadDebtListView(LedgerView):
+    query_params = ("cursor", "page_size")
+
+    @extend_schema(
+        operation_id="ledger_bad_debts_list",
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(ls.BadDebtSerializer, "BadDebtPage"),
+        description="Every write-off and recovery, newest first.",
+    )
+    def get(self, request):
+        _check_page_size(request)
+        return self.page(request, _bad_debts(), ls.BadDebtSerializer)
+
+
+class BadDebtDetailView(LedgerView):
+    @extend_schema(operation_id="ledger_bad_debts_read", responses=ls.BadDebtSerializer)
+    def get(self, request, bad_debt_id):
+        debt = _found(_bad_debts(), bad_debt_id, "bad debt")
+        return Response(ls.BadDebtSerializer(debt).data)
 
 
 # Payments --------------------------------------------------------------------------

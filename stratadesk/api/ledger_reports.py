@@ -13,7 +13,8 @@ from rest_framework.response import Response
 
 from stratadesk.api import ledger_serializers as ls
 from stratadesk.api.ledger import LedgerView, ledger_url
-from stratadesk.ledger import bas, gst, reports, services
+from stratadesk.core.errors import NotFound
+from stratadesk.ledger import bas, documents, gst, reports, services
 from stratadesk.ledger.models import Account, LedgerSettings, LodgedPeriod
 
 
@@ -30,6 +31,15 @@ class CsvRenderer(BaseRenderer):
         if isinstance(data, str):
             return data.encode()
         return JSONRenderer().render(data)
+
+
+class PdfRenderer(CsvRenderer):
+    """Lets a caller ask for application/pdf; as with CSV, only errors pass
+    through it, written as JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
 
 
 def _query(serializer_class, request) -> dict:
@@ -71,12 +81,59 @@ class BasView(LedgerView):
     def get(self, request):
         query = _query(ls.BasisPeriodQuerySerializer, request)
         start, end, basis = query["start"], query["end"], query.get("basis")
-        lodged = LodgedPeriod.objects.filter(start=start, end=end).first()
-        if lodged is not None and basis in (None, "", lodged.basis):
+        lodged = bas.lodged_period(start, end, basis)
+        if lodged is not None:
             # What was lodged is what the ATO has; later documents never change it.
             return Response({**lodged.report, "lodged": True})
         report = bas.bas_report(start, end, basis)
         return Response({**bas.as_json(report), "lodged": False})
+
+
+class BasLabelView(LedgerView):
+    query_params = ("start", "end", "basis")
+
+    @extend_schema(
+        operation_id="ledger_bas_label_read",
+        parameters=[ls.BasisPeriodQuerySerializer],
+        responses=ls.BasLabelSerializer,
+        description="The documents behind one BAS label for `start`..`end`. A "
+        "derived label (G5, G9, 8A, ...) lists the documents of the labels it is "
+        "worked out from. For a lodged period the figures are those lodged, as "
+        "`GET bas` answers them (`lodged` true), and `documents_match` says "
+        "whether the documents still come to them. An unknown label is 404.",
+    )
+    def get(self, request, label):
+        name = label.upper()
+        if name not in bas.FORM_LABELS:
+            raise NotFound(f"No BAS label {label!r}.")
+        query = _query(ls.BasisPeriodQuerySerializer, request)
+        found = bas.label_drilldown(
+            query["start"], query["end"], query.get("basis"), name
+        )
+        report = found.report
+        answer = ls.BasLabelSerializer(
+            {
+                "label": name,
+                "name": bas.LABEL_NAMES[name],
+                "value": int(report.labels[name]),
+                "start": report.start,
+                "end": report.end,
+                "basis": report.basis,
+                "lodged": found.lodged is not None,
+                "documents_match": found.matches,
+                "parts": [
+                    {
+                        "label": part,
+                        "name": bas.LABEL_NAMES[part],
+                        "value": int(report.labels[part]),
+                        "exact": found.exact[part],
+                        "documents": facts,
+                    }
+                    for part, facts in found.parts.items()
+                ],
+            }
+        )
+        return Response(answer.data)
 
 
 class BasCsvView(LedgerView):
@@ -87,15 +144,41 @@ class BasCsvView(LedgerView):
         operation_id="ledger_bas_csv",
         parameters=[ls.BasisPeriodQuerySerializer],
         responses={(200, "text/csv"): OpenApiTypes.STR},
-        description="The same BAS as CSV rows of section, label and value.",
+        description="The same BAS as CSV rows of section, label and value; a "
+        "lodged period's as lodged.",
     )
     def get(self, request):
         query = _query(ls.BasisPeriodQuerySerializer, request)
-        report = bas.bas_report(query["start"], query["end"], query.get("basis"))
+        report, _ = bas.report_for(query["start"], query["end"], query.get("basis"))
         name = f"bas-{report.start}-{report.end}-{report.basis}.csv"
         return HttpResponse(
             bas.as_csv(report),
             content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+
+class BasPdfView(LedgerView):
+    query_params = ("start", "end", "basis")
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(
+        operation_id="ledger_bas_pdf",
+        parameters=[ls.BasisPeriodQuerySerializer],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        description="The same BAS as a PDF: every label in the form's order, both "
+        "GST methods and their difference, the simpler BAS when chosen, and a "
+        "LODGED mark on a lodged period's report as lodged.",
+    )
+    def get(self, request):
+        query = _query(ls.BasisPeriodQuerySerializer, request)
+        report, lodged = bas.report_for(
+            query["start"], query["end"], query.get("basis")
+        )
+        name = documents.bas_pdf_name(report)
+        return HttpResponse(
+            documents.render_bas_pdf(report, lodged),
+            content_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 

@@ -83,6 +83,40 @@ class SupplierCreateSerializer(StrictSerializer):
     default_account = serializers.CharField(max_length=10, required=False)
 
 
+class SupplierUpdateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200, required=False)
+    abn = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Spaces and hyphens accepted; stored as 11 digits. Bills already "
+        "recorded keep the withholding they were recorded with.",
+    )
+    gst_registered = serializers.BooleanField(required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    default_account = serializers.CharField(
+        max_length=10, required=False, allow_null=True, help_text="An account code."
+    )
+    is_active = serializers.BooleanField(required=False)
+
+
+class LineUpdateSerializer(StrictSerializer):
+    description = serializers.CharField(max_length=300, required=False)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    unit_price = money(required=False)
+    tax_code = serializers.ChoiceField(choices=TAX_CODES, required=False)
+    prices_include_gst = serializers.BooleanField(required=False)
+
+
+class BadDebtCreateSerializer(StrictSerializer):
+    date = serializers.DateField()
+    amount = money(
+        required=False,
+        help_text="A write-off defaults to the whole balance; a recovery names it.",
+    )
+    reason = serializers.CharField(max_length=300, required=False, default="")
+
+
 class BillCreateSerializer(StrictSerializer):
     supplier = serializers.IntegerField(help_text="The supplier's id.")
     date = serializers.DateField()
@@ -257,6 +291,24 @@ class SupplierSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
+class BadDebtSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["write_off", "recovery"])
+    invoice = serializers.IntegerField(source="invoice_id")
+    invoice_number = serializers.CharField(source="invoice.reference_number")
+    client = serializers.SlugField(source="invoice.client.slug")
+    date = serializers.DateField()
+    amount = money()
+    gst_adjustment = money(
+        help_text="1/11 of the taxable part (accruals); a write-off decreases GST "
+        "(G18, 1B), a recovery increases it (G7, 1A)."
+    )
+    reason = serializers.CharField()
+    journal_entry = serializers.IntegerField(
+        source="journal_entry.number", allow_null=True
+    )
+
+
 class BillSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     supplier = serializers.IntegerField(source="supplier_id")
@@ -369,6 +421,49 @@ class BasSerializer(_BasLabels):
     simpler_bas_chosen = serializers.BooleanField()
     lodged = serializers.BooleanField(
         help_text="true: the period is lodged and this is the report as lodged."
+    )
+
+
+class ContributionSerializer(serializers.Serializer):
+    amount = money(help_text="What this document line adds to the label, exactly.")
+    source_type = serializers.ChoiceField(
+        choices=["invoice", "bill", "adjustmentnote", "baddebt", "journalentry"]
+    )
+    source_id = serializers.IntegerField()
+    reference = serializers.CharField()
+    description = serializers.CharField()
+    line_id = serializers.IntegerField(allow_null=True)
+
+
+class LabelPartSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.IntegerField(help_text="Whole dollars, as reported.")
+    exact = money(help_text="The documents' amounts added up, in cents.")
+    documents = ContributionSerializer(many=True)
+
+
+class BasLabelSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.IntegerField(
+        help_text="Whole dollars; for a lodged period, the figure as lodged."
+    )
+    start = serializers.DateField()
+    end = serializers.DateField()
+    basis = serializers.CharField()
+    lodged = serializers.BooleanField(
+        help_text="true: the period is lodged; figures are those lodged, documents "
+        "are those the ledger holds now for the lodged basis."
+    )
+    documents_match = serializers.BooleanField(
+        help_text="The documents listed still come to the label's value. Always "
+        "true for a period not lodged."
+    )
+    parts = LabelPartSerializer(
+        many=True,
+        help_text="A reported label is made of itself; a derived one (G5, 8A, ...) "
+        "of the labels it is worked out from, each with its documents.",
     )
 
 

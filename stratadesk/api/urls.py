@@ -36,6 +36,22 @@ ledger_urls = [
         name="invoice_pdf",
     ),
     path(
+        "invoices/<int:invoice_id>/write-off",
+        ledger.InvoiceWriteOffView.as_view(),
+        name="invoice_write_off",
+    ),
+    path(
+        "invoices/<int:invoice_id>/recover",
+        ledger.InvoiceRecoverView.as_view(),
+        name="invoice_recover",
+    ),
+    path("bad-debts", ledger.BadDebtListView.as_view(), name="bad_debts"),
+    path(
+        "bad-debts/<int:bad_debt_id>",
+        ledger.BadDebtDetailView.as_view(),
+        name="bad_debt",
+    ),
+    path(
         "adjustment-notes",
         ledger.AdjustmentNoteListView.as_view(),
         name="adjustment_notes",
@@ -79,6 +95,12 @@ ledger_urls = [
     path("periods", ledger_reports.PeriodListView.as_view(), name="periods"),
     path("bas", ledger_reports.BasView.as_view(), name="bas"),
     path("bas.csv", ledger_reports.BasCsvView.as_view(), name="bas_csv"),
+    path("bas.pdf", ledger_reports.BasPdfView.as_view(), name="bas_pdf"),
+    path(
+        "bas/labels/<str:label>",
+        ledger_reports.BasLabelView.as_view(),
+        name="bas_label",
+    ),
     path(
         "reports/trial-balance",
         ledger_reports.TrialBalanceView.as_view(),

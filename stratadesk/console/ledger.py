@@ -24,7 +24,7 @@ from stratadesk.clients.models import ClientOrganisation
 from stratadesk.core import clock, submissions
 from stratadesk.core.errors import DomainError
 from stratadesk.core.models import Channel
-from stratadesk.ledger import bas, billing, gst, selectors, services
+from stratadesk.ledger import bas, billing, documents, gst, selectors, services
 from stratadesk.ledger.models import (
     AdjustmentNote,
     BadDebt,
@@ -58,49 +58,9 @@ from .ledger_forms import (
 PER_PAGE = 50
 INVALID = 422
 
-# What each label of the form reports, as the ATO's BAS names it.
-LABEL_NAMES = {
-    "G1": "Total sales",
-    "G2": "Export sales",
-    "G3": "Other GST-free sales",
-    "G4": "Input taxed sales",
-    "G5": "G2 + G3 + G4",
-    "G6": "Total sales subject to GST (G1 - G5)",
-    "G7": "Adjustments (increasing)",
-    "G8": "Total sales subject to GST after adjustments (G6 + G7)",
-    "G9": "GST on sales (G8 / 11)",
-    "G10": "Capital purchases",
-    "G11": "Non-capital purchases",
-    "G12": "G10 + G11",
-    "G13": "Purchases for making input taxed sales",
-    "G14": "Purchases without GST in the price",
-    "G15": "Estimated purchases for private use or not income tax deductible",
-    "G16": "G13 + G14 + G15",
-    "G17": "Total purchases subject to GST (G12 - G16)",
-    "G18": "Adjustments (decreasing)",
-    "G19": "Total purchases subject to GST after adjustments (G17 + G18)",
-    "G20": "GST on purchases (G19 / 11)",
-    "W1": "Total salary, wages and other payments",
-    "W2": "Amount withheld from payments shown at W1",
-    "W3": "Other amounts withheld",
-    "W4": "Amount withheld where no ABN is quoted",
-    "W5": "Total amounts withheld (W2 + W3 + W4)",
-    "1A": "GST on sales",
-    "1B": "GST on purchases",
-    "4": "PAYG tax withheld (W5)",
-    "8A": "Amount you owe the ATO (1A + 4)",
-    "8B": "Amount the ATO owes you (1B)",
-    "9": "Your payment or refund (8A - 8B)",
-}
-BAS_SECTIONS = (
-    ("GST on sales", ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9")),
-    (
-        "GST on purchases",
-        ("G10", "G11", "G12", "G13", "G14", "G15", "G16", "G17", "G18", "G19", "G20"),
-    ),
-    ("PAYG tax withheld", ("W1", "W2", "W3", "W4", "W5")),
-    ("Summary", ("1A", "1B", "4", "8A", "8B", "9")),
-)
+# The form's labels and sections, shared with the BAS PDF.
+LABEL_NAMES = bas.LABEL_NAMES
+BAS_SECTIONS = bas.SECTIONS
 
 
 def ledger_required(view):
@@ -249,6 +209,28 @@ def ledger_invoice_line_add(request, invoice_id):
 
 @ledger_required
 @require_POST
+def ledger_invoice_line_edit(request, invoice_id, line_id):
+    """The edit form of one draft line (shown by `?edit=<line>`) posts here."""
+    invoice = _invoice(request, invoice_id)
+    line = invoice.lines.filter(pk=line_id).first()
+    if line is None:
+        raise Http404("No such line.")
+    form = LineForm(request.POST, prefix="edit")
+    if not form.is_valid():
+        return _render_invoice(request, invoice, edit=(line, form), status=INVALID)
+    try:
+        services.update_invoice_line(_actor(request), line, **form.values())
+    except DomainError as exc:
+        attach_errors(form, exc)
+        return _render_invoice(
+            request, invoice, edit=(line, form), error=exc, status=exc.status
+        )
+    messages.success(request, "Line saved.")
+    return redirect("console:ledger_invoice", invoice_id=invoice.pk)
+
+
+@ledger_required
+@require_POST
 def ledger_invoice_line_remove(request, invoice_id, line_id):
     invoice = _invoice(request, invoice_id)
     line = invoice.lines.filter(pk=line_id).first()
@@ -322,16 +304,26 @@ def _invoice(request, invoice_id):
 
 
 def _render_invoice(
-    request, invoice, *, draft_form=None, line_form=None, error=None, status=200
+    request,
+    invoice,
+    *,
+    draft_form=None,
+    line_form=None,
+    edit=None,
+    error=None,
+    status=200,
 ):
     context = {"invoice": invoice, "error": error}
     if invoice.is_draft:
         rows, totals = selectors.draft_review(invoice)
+        edit_line, edit_form = edit or _edit_form(request, invoice)
         context.update(
             rows=rows,
             totals=totals,
             draft_form=draft_form or DraftForm.for_invoice(invoice),
             line_form=line_form or LineForm(prefix="line"),
+            edit_line=edit_line,
+            edit_form=edit_form,
         )
     else:
         context.update(
@@ -341,6 +333,16 @@ def _render_invoice(
             notes=invoice.adjustment_notes.all(),
         )
     return render(request, "console/ledger/invoice_detail.html", context, status=status)
+
+
+def _edit_form(request, invoice):
+    """(line, its form filled in) for the line `?edit=` names, or (None, None)."""
+    wanted = request.GET.get("edit", "")
+    line = invoice.lines.filter(pk=wanted).first() if wanted.isdigit() else None
+    if line is None:
+        return None, None
+    initial = {name: getattr(line, name) for name in LineForm.base_fields}
+    return line, LineForm(initial=initial, prefix="edit")
 
 
 # Payments -------------------------------------------------------------------------
@@ -558,6 +560,21 @@ def ledger_bas(request):
     return _render_bas(request, form, report)
 
 
+@ledger_required
+def ledger_bas_pdf(request):
+    _, report = _bas_report(request)
+    if report is None:
+        return redirect("console:ledger_bas")
+    response = HttpResponse(
+        documents.render_bas_pdf(report, _stored(report)),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{documents.bas_pdf_name(report)}"'
+    )
+    return response
+
+
 def _render_bas(request, form, report, *, lodge_form=None, error=None, status=None):
     context = {"form": form, "report": report, "error": error}
     if report is not None:
@@ -572,6 +589,7 @@ def _render_bas(request, form, report, *, lodge_form=None, error=None, status=No
             ],
             simpler=[_label_row(report, name) for name in gst.SIMPLER_LABELS],
             lodged=_lodged(report),
+            stored=_stored(report),
             lodge_form=lodge_form or LodgeForm(prefix="lodge"),
             gst_method=LedgerSettings.current().get_gst_method_display(),
             query=_period_query(report),
@@ -584,16 +602,20 @@ def _render_bas(request, form, report, *, lodge_form=None, error=None, status=No
 def ledger_bas_label(request, label):
     if label not in LABEL_NAMES:
         raise Http404("No such BAS label.")
-    _, report = _bas_report(request)
-    if report is None:
+    _, period = _bas_period(request)
+    if period is None:
         return redirect("console:ledger_bas")
-    parts = bas.drilldown_for(report, label)
+    # A lodged period shows its figures as lodged and the documents held now.
+    found = bas.label_drilldown(*period, label)
+    report, parts = found.report, found.parts
     links = _document_links([fact for facts in parts.values() for fact in facts])
     context = {
         "label": label,
         "label_name": LABEL_NAMES[label],
         "value": report.labels.get(label),
         "report": report,
+        "stored": found.lodged,
+        "documents_match": found.matches,
         "parts": [
             (
                 part,
@@ -668,15 +690,32 @@ def ledger_bas_lodge(request):
     return redirect(f"{_url('console:ledger_bas')}?{_period_query(report)}")
 
 
-def _bas_report(request):
-    """The form read from the query (the current period when none) and its report."""
+def _bas_period(request):
+    """The form read from the query (the current period when none) and its
+    (start, end, basis), or None when the form is not valid."""
     start, end = _default_period()
     initial = {"start": start, "end": end, "basis": LedgerSettings.current().basis}
     form = BasForm({**initial, **request.GET.dict()})
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
-    return form, bas.bas_report(data["start"], data["end"], data["basis"])
+    # A basis left out asks for what was lodged, whichever basis that was.
+    basis = data["basis"] if "basis" in request.GET else None
+    return form, (data["start"], data["end"], basis)
+
+
+def _bas_report(request):
+    """The form and its report: a lodged period's as stored, any other's computed."""
+    form, period = _bas_period(request)
+    if period is None:
+        return form, None
+    report, _ = bas.report_for(*period)
+    return form, report
+
+
+def _stored(report):
+    """The lodged period whose stored report `report` is, or None when computed."""
+    return bas.lodged_period(report.start, report.end, report.basis)
 
 
 def _period_query(report) -> str:

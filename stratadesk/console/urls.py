@@ -139,6 +139,11 @@ urlpatterns = [
         name="ledger_invoice_line_add",
     ),
     path(
+        "ledger/invoices/<int:invoice_id>/lines/<int:line_id>/",
+        ledger.ledger_invoice_line_edit,
+        name="ledger_invoice_line_edit",
+    ),
+    path(
         "ledger/invoices/<int:invoice_id>/lines/<int:line_id>/remove/",
         ledger.ledger_invoice_line_remove,
         name="ledger_invoice_line_remove",
@@ -220,6 +225,7 @@ urlpatterns = [
     ),
     path("ledger/bas/", ledger.ledger_bas, name="ledger_bas"),
     path("ledger/bas/csv/", ledger.ledger_bas_csv, name="ledger_bas_csv"),
+    path("ledger/bas/pdf/", ledger.ledger_bas_pdf, name="ledger_bas_pdf"),
     path("ledger/bas/lodge/", ledger.ledger_bas_lodge, name="ledger_bas_lodge"),
     path(
         "ledger/bas/labels/<str:label>/",

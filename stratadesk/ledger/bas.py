@@ -32,6 +32,7 @@ from stratadesk.ledger.models import (
     InvoiceStatus,
     JournalLine,
     LedgerSettings,
+    LodgedPeriod,
 )
 
 ZERO = Decimal("0.00")
@@ -42,6 +43,50 @@ FORM_LABELS = (
     "G10", "G11", "G12", "G13", "G14", "G15", "G16", "G17", "G18", "G19", "G20",
     "1A", "1B", "W1", "W2", "W3", "W4", "W5", "4", "8A", "8B", "9",
 )  # fmt: skip
+
+# What each label of the form reports, as the ATO's BAS names it.
+LABEL_NAMES = {
+    "G1": "Total sales",
+    "G2": "Export sales",
+    "G3": "Other GST-free sales",
+    "G4": "Input taxed sales",
+    "G5": "G2 + G3 + G4",
+    "G6": "Total sales subject to GST (G1 - G5)",
+    "G7": "Adjustments (increasing)",
+    "G8": "Total sales subject to GST after adjustments (G6 + G7)",
+    "G9": "GST on sales (G8 / 11)",
+    "G10": "Capital purchases",
+    "G11": "Non-capital purchases",
+    "G12": "G10 + G11",
+    "G13": "Purchases for making input taxed sales",
+    "G14": "Purchases without GST in the price",
+    "G15": "Estimated purchases for private use or not income tax deductible",
+    "G16": "G13 + G14 + G15",
+    "G17": "Total purchases subject to GST (G12 - G16)",
+    "G18": "Adjustments (decreasing)",
+    "G19": "Total purchases subject to GST after adjustments (G17 + G18)",
+    "G20": "GST on purchases (G19 / 11)",
+    "W1": "Total salary, wages and other payments",
+    "W2": "Amount withheld from payments shown at W1",
+    "W3": "Other amounts withheld",
+    "W4": "Amount withheld where no ABN is quoted",
+    "W5": "Total amounts withheld (W2 + W3 + W4)",
+    "1A": "GST on sales",
+    "1B": "GST on purchases",
+    "4": "PAYG tax withheld (W5)",
+    "8A": "Amount you owe the ATO (1A + 4)",
+    "8B": "Amount the ATO owes you (1B)",
+    "9": "Your payment or refund (8A - 8B)",
+}
+SECTIONS = (
+    ("GST on sales", ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9")),
+    (
+        "GST on purchases",
+        ("G10", "G11", "G12", "G13", "G14", "G15", "G16", "G17", "G18", "G19", "G20"),
+    ),
+    ("PAYG tax withheld", ("W1", "W2", "W3", "W4", "W5")),
+    ("Summary", ("1A", "1B", "4", "8A", "8B", "9")),
+)
 
 # Journal-line labels and the side that increases them.
 _DEBIT_LABELS = {"1B", "W1"}
@@ -499,6 +544,73 @@ def label_parts(label: str) -> tuple[str, ...]:
 def drilldown_for(report: BasReport, label: str) -> dict[str, list[Contribution]]:
     """The documents behind `label`, by the reported label each one counts at."""
     return {part: report.drilldown.get(part, []) for part in label_parts(label)}
+
+
+# Lodged periods: what was lodged is what the ATO has, so it is answered as stored.
+
+
+def lodged_period(start: date, end: date, basis: str | None = None):
+    """The period lodged as exactly `start`..`end`, when `basis` asks for its report.
+
+    No basis (or a blank one) asks for whatever was lodged; the other basis asks for
+    a fresh computation, which is not what was lodged.
+    """
+    lodged = LodgedPeriod.objects.filter(start=start, end=end).first()
+    if lodged is not None and basis in (None, "", lodged.basis):
+        return lodged
+    return None
+
+
+def from_stored(data: dict) -> BasReport:
+    """A report as as_json() wrote it, read back; it carries no drill-down."""
+    return BasReport(
+        start=date.fromisoformat(data["start"]),
+        end=date.fromisoformat(data["end"]),
+        basis=data["basis"],
+        labels={name: Decimal(data[name]) for name in FORM_LABELS},
+        accounts={k: Decimal(v) for k, v in data["accounts_method"].items()},
+        worksheet={k: Decimal(v) for k, v in data["worksheet"].items()},
+        difference={k: Decimal(v) for k, v in data["difference"].items()},
+        refund=data["refund"],
+        due_date=date.fromisoformat(data["due_date"]),
+        simpler_bas=data["simpler_bas_chosen"],
+    )
+
+
+def report_for(start: date, end: date, basis: str | None = None):
+    """(report, lodged period or None): the stored report of a lodged period, or
+    the one computed now. Every BAS page, file and answer reads it from here."""
+    lodged = lodged_period(start, end, basis)
+    if lodged is not None:
+        return from_stored(lodged.report), lodged
+    return bas_report(start, end, basis), None
+
+
+@dataclass
+class LabelDrilldown:
+    """The documents behind one label. For a lodged period the figures are those
+    lodged and the documents are those the ledger holds now for the lodged basis;
+    `matches` says whether they still come to the lodged figure."""
+
+    label: str
+    report: BasReport
+    lodged: LodgedPeriod | None
+    parts: dict[str, list[Contribution]]
+    exact: dict[str, Decimal]
+    matches: bool
+
+
+def label_drilldown(start: date, end: date, basis: str | None, label: str):
+    report, lodged = report_for(start, end, basis)
+    documents = bas_report(start, end, report.basis) if lodged else report
+    return LabelDrilldown(
+        label=label,
+        report=report,
+        lodged=lodged,
+        parts=drilldown_for(documents, label),
+        exact={part: documents.exact.get(part, ZERO) for part in label_parts(label)},
+        matches=documents.labels[label] == report.labels[label],
+    )
 
 
 def as_json(report: BasReport, *, drilldown: bool = False) -> dict:

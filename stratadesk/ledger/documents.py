@@ -1,9 +1,10 @@
 """The ledger's documents as PDFs: the tax invoice and the adjustment note a client
-receives, pays or books, and keeps.
+receives, pays or books, and keeps; and the BAS for the MSP's own files.
 
-Rendered with weasyprint in the background worker, never in a web request: issuing
-an invoice or a note queues its render in the transaction that issues it, and the
-file is kept on the document, so the same bytes are served ever after. What a
+Invoices and notes are rendered with weasyprint in the background worker, never in
+a web request: issuing one queues its render in the transaction that issues it, and
+the file is kept on the document, so the same bytes are served ever after. The BAS,
+a page or two for the MSP's own files, renders when it is asked for. What a
 document must show is decided by the document itself (document_title,
 buyer_identity_required); the templates only lay it out.
 """
@@ -19,7 +20,7 @@ from django.template.loader import render_to_string
 from stratadesk.clients.models import PortalBranding
 from stratadesk.core import clock, pdf
 from stratadesk.core.models import BusinessProfile
-from stratadesk.ledger import gst
+from stratadesk.ledger import bas, gst
 from stratadesk.ledger.models import (
     AdjustmentNote,
     Invoice,
@@ -159,3 +160,44 @@ def queue_render(document: Invoice | AdjustmentNote) -> None:
             render_adjustment_note_pdf.enqueue(note_id=document.pk)
         else:
             render_invoice_pdf.enqueue(invoice_id=document.pk)
+
+
+# The BAS ----------------------------------------------------------------------------
+
+
+def render_bas_pdf(report, lodged=None) -> bytes:
+    """The BAS report as a PDF: every label in the form's order, both GST methods
+    and their difference, the simpler BAS when it is chosen, and whether it is the
+    report as lodged. A page or two, rendered on request (see the README)."""
+
+    def rows(names):
+        return [
+            (name, bas.LABEL_NAMES[name], int(report.labels[name])) for name in names
+        ]
+
+    html = render_to_string(
+        "ledger/bas_pdf.html",
+        {
+            "report": report,
+            "lodged": lodged,
+            "nine": int(report.labels["9"]),
+            "sections": [(title, rows(names)) for title, names in bas.SECTIONS],
+            "simpler": rows(gst.SIMPLER_LABELS),
+            "methods": [
+                (
+                    name,
+                    int(report.accounts[name]),
+                    int(report.worksheet[name]),
+                    int(diff),
+                )
+                for name, diff in report.difference.items()
+            ],
+            "profile": BusinessProfile.current(),
+            "printed": clock.now(),
+        },
+    )
+    return pdf.write_pdf(html)
+
+
+def bas_pdf_name(report) -> str:
+    return f"bas-{report.start}-{report.end}-{report.basis}.pdf"

@@ -49,6 +49,7 @@ from stratadesk.ledger.models import (
     PaymentDirection,
     Supplier,
     SystemAccount,
+    UnbilledCharge,
 )
 from stratadesk.ledger.posting import (
     Leg,
@@ -213,8 +214,25 @@ def _add_lines(invoice, lines) -> list[InvoiceLine]:
         InvoiceLine(invoice=invoice, **{**line, "position": start + line["position"]})
         for line in _clean_lines(lines, gst.SALE_CODES, sales)
     ]
-    _work_out([*invoice.lines.all(), *made], invoice.rounding)
-    return InvoiceLine.objects.bulk_create(made)
+    made = InvoiceLine.objects.bulk_create(made)
+    _refresh_draft_totals(invoice)
+    return made
+
+
+def _refresh_draft_totals(invoice) -> None:
+    """Work out every line of a draft again, and its totals, under its rounding rule.
+
+    Under the whole-invoice rule one line's change moves the others' share of the
+    GST, so all of them are saved, not only the line that changed. The caller holds
+    the draft's row lock.
+    """
+    lines = list(invoice.lines.all())
+    totals = _work_out(lines, invoice.rounding, registered=_gst_registered())
+    InvoiceLine.objects.bulk_update(lines, ["net", "gst"])
+    invoice.net_total = totals.net
+    invoice.gst_total = totals.gst
+    invoice.total = totals.gross
+    invoice.save(update_fields=["net_total", "gst_total", "total"])
 
 
 @transaction.atomic
@@ -234,17 +252,83 @@ def add_invoice_line(actor, invoice, **line) -> InvoiceLine:
     return made
 
 
+# What a draft's line may have changed in place, and how each is read.
+LINE_FIELDS = {
+    "description",
+    "quantity",
+    "unit_price",
+    "tax_code",
+    "prices_include_gst",
+}
+
+
 @transaction.atomic
-def remove_invoice_line(actor, line: InvoiceLine) -> None:
+def update_invoice_line(actor, line: InvoiceLine, **fields) -> InvoiceLine:
+    """Change a draft line's description, quantity, unit price, tax code or whether
+    its prices include GST; the draft's totals are worked out again."""
     require_ledger(actor)
     locked = _locked_draft(line.invoice)
+    unknown = set(fields) - LINE_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            f"These cannot be changed on a line: {', '.join(sorted(unknown))}."
+        )
+
+    current = InvoiceLine.objects.select_for_update().get(pk=line.pk)
+    wanted = {name: getattr(current, name) for name in LINE_FIELDS}
+    try:
+        (cleaned,) = _clean_lines(
+            [{**wanted, **fields}], gst.SALE_CODES, current.account
+        )
+    except ValidationFailed as exc:
+        # One line is being changed: name its fields, not a position in a list.
+        exc.fields = {
+            key.removeprefix("lines[0]").lstrip(".") or "line": messages
+            for key, messages in exc.fields.items()
+        }
+        raise
+    changed = {
+        name: cleaned[name]
+        for name in LINE_FIELDS
+        if cleaned[name] != getattr(current, name)
+    }
+    if not changed:
+        return current
+    for name, value in changed.items():
+        setattr(current, name, value)
+    current.save(update_fields=list(changed))
+    _refresh_draft_totals(locked)
+    current.refresh_from_db()
+    audit.record(
+        actor,
+        "invoice.line_updated",
+        locked,
+        client=locked.client,
+        data={
+            "line": current.pk,
+            **{name: str(value) for name, value in changed.items()},
+        },
+    )
+    return current
+
+
+@transaction.atomic
+def remove_invoice_line(actor, line: InvoiceLine) -> None:
+    """Take a line off a draft. A charge it billed is unbilled again (its link is
+    set null), and a monthly fee it billed frees its month for the next build."""
+    require_ledger(actor)
+    locked = _locked_draft(line.invoice)
+    released = UnbilledCharge.objects.filter(invoice_line=line).update(
+        invoice_line=None
+    )
     line.delete()
+    _refresh_draft_totals(locked)
     audit.record(
         actor,
         "invoice.line_removed",
         locked,
         client=locked.client,
-        data={"description": line.description},
+        data={"description": line.description, "charges_released": released},
     )
 
 
@@ -280,8 +364,18 @@ def delete_draft_invoice(actor, invoice) -> None:
     """A draft never numbered may be thrown away; an issued invoice never."""
     require_ledger(actor)
     locked = _locked_draft(invoice)
+    # Its charges go back to unbilled; its fee months free with its lines.
+    released = UnbilledCharge.objects.filter(invoice_line__invoice=locked).update(
+        invoice_line=None
+    )
     locked.lines.all().delete()
-    audit.record(actor, "invoice.deleted", locked, client=locked.client)
+    audit.record(
+        actor,
+        "invoice.deleted",
+        locked,
+        client=locked.client,
+        data={"charges_released": released},
+    )
     locked.delete()
 
 
@@ -610,6 +704,63 @@ def create_supplier(
     )
     audit.record(actor, "supplier.created", supplier, data={"abn": supplier.abn})
     return supplier
+
+
+SUPPLIER_FIELDS = {
+    "name",
+    "abn",
+    "gst_registered",
+    "email",
+    "default_account",
+    "is_active",
+}
+
+
+@transaction.atomic
+def update_supplier(actor, supplier: Supplier, **fields) -> Supplier:
+    """Change a supplier's details; an ABN is checked and stored as 11 digits.
+
+    Bills already recorded keep what they were recorded with (their withholding,
+    GST and journal entry): a supplier who quotes an ABN later is withheld from no
+    more, but what was withheld stays withheld.
+    """
+    require_ledger(actor)
+    unknown = set(fields) - SUPPLIER_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            f"These cannot be changed: {', '.join(sorted(unknown))}."
+        )
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()[:200]
+        if not fields["name"]:
+            raise ValidationFailed(
+                "A supplier needs a name.", fields={"name": ["Required."]}
+            )
+    if "abn" in fields:
+        fields["abn"] = _abn_or_fail(fields["abn"])
+
+    locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    changed = {
+        name: (getattr(locked, name), value)
+        for name, value in fields.items()
+        if getattr(locked, name) != value
+    }
+    if not changed:
+        return locked
+    for name, (_, value) in changed.items():
+        setattr(locked, name, value)
+    full_clean_or_fail(locked)
+    locked.save(update_fields=list(changed))
+    audit.record(
+        actor,
+        "supplier.updated",
+        locked,
+        data={
+            name: {"from": str(old), "to": str(new)}
+            for name, (old, new) in changed.items()
+        },
+    )
+    return locked
 
 
 def _no_credit_reason(supplier: Supplier) -> str:

@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django_tasks_db.models import DBTaskResult
 
@@ -153,6 +154,17 @@ def test_it_runs_a_post_without_a_key_every_time(harbour):
     harbour.post(TICKETS, NEW_TICKET)
 
     assert Ticket.objects.count() == 2
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+def test_it_treats_a_blank_key_header_as_no_key(harbour, blank):
+    first = harbour.post(TICKETS, NEW_TICKET, key=blank)
+    second = harbour.post(TICKETS, NEW_TICKET, key=blank)
+
+    assert first.status_code == second.status_code == 201
+    assert "Idempotent-Replayed" not in second
+    assert Ticket.objects.count() == 2
+    assert not IdempotencyRecord.objects.exists()
 
 
 def _claim_of(caller, body):

@@ -22,7 +22,9 @@ from stratadesk.api.models import KeyScope
 from stratadesk.core.models import AuditEvent
 from stratadesk.ledger import services as ledger
 from stratadesk.ledger.models import (
+    BadDebt,
     Invoice,
+    InvoiceLine,
     JournalEntry,
     LodgedPeriod,
     Payment,
@@ -93,6 +95,10 @@ OPERATIONS = {
     "ledger_adjustment_notes_pdf": (Action.KEEP_LEDGER, False),
     "ledger_bas_read": (Action.KEEP_LEDGER, False),
     "ledger_bas_csv": (Action.KEEP_LEDGER, False),
+    "ledger_bas_pdf": (Action.KEEP_LEDGER, False),
+    "ledger_bas_label_read": (Action.KEEP_LEDGER, False),
+    "ledger_bad_debts_list": (Action.KEEP_LEDGER, False),
+    "ledger_bad_debts_read": (Action.KEEP_LEDGER, False),
     "ledger_bills_list": (Action.KEEP_LEDGER, False),
     "ledger_bills_create": (Action.KEEP_LEDGER, False),
     "ledger_bills_read": (Action.KEEP_LEDGER, False),
@@ -105,6 +111,9 @@ OPERATIONS = {
     "ledger_invoices_pdf": (Action.KEEP_LEDGER, False),
     "ledger_invoices_lines_create": (Action.KEEP_LEDGER, False),
     "ledger_invoices_lines_delete": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_lines_update": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_write_off": (Action.KEEP_LEDGER, False),
+    "ledger_invoices_recover": (Action.KEEP_LEDGER, False),
     "ledger_journals_list": (Action.KEEP_LEDGER, False),
     "ledger_journals_create": (Action.KEEP_LEDGER, False),
     "ledger_journals_read": (Action.KEEP_LEDGER, False),
@@ -122,6 +131,7 @@ OPERATIONS = {
     "ledger_suppliers_list": (Action.KEEP_LEDGER, False),
     "ledger_suppliers_create": (Action.KEEP_LEDGER, False),
     "ledger_suppliers_read": (Action.KEEP_LEDGER, False),
+    "ledger_suppliers_update": (Action.KEEP_LEDGER, False),
     "ledger_tax_codes_list": (Action.KEEP_LEDGER, False),
 }
 # Operations on Harbour Legal's own endpoint or delivery, not on a list of them.
@@ -138,6 +148,8 @@ QUARTER = "?start=2025-07-01&end=2025-09-30"
 QUERIES = {
     "ledger_bas_read": QUARTER,
     "ledger_bas_csv": QUARTER,
+    "ledger_bas_pdf": QUARTER,
+    "ledger_bas_label_read": QUARTER,
     "ledger_reports_gst_detail": QUARTER + "&basis=cash",
     "ledger_reports_profit_and_loss": QUARTER,
     "ledger_reports_trial_balance": "?as_of=2025-09-30",
@@ -217,6 +229,14 @@ class Scene:
         self.entry = ledger.post_wages(
             alex, day=date(2025, 7, 9), gross="100.00", withheld="20.00"
         )
+        owing = ledger.issue_invoice(
+            alex,
+            ledger.create_invoice(alex, client=self.world.harbour, lines=[line]),
+            issue_date=date(2025, 7, 10),
+        )
+        self.bad_debt = ledger.write_off_bad_debt(
+            alex, owing, day=date(2025, 7, 11), reason="Walk", amount="10.00"
+        )
 
     def url(self, path):
         return (
@@ -232,6 +252,8 @@ class Scene:
             .replace("{payment_id}", str(self.payment.pk))
             .replace("{entry_number}", str(self.entry.number))
             .replace("{version}", "1")
+            .replace("{label}", "G1")
+            .replace("{bad_debt_id}", str(self.bad_debt.pk))
         )
 
     def state(self):
@@ -253,6 +275,9 @@ class Scene:
             Supplier.objects.count(),
             Payment.objects.count(),
             LodgedPeriod.objects.count(),
+            BadDebt.objects.count(),
+            list(Supplier.objects.values()),
+            list(InvoiceLine.objects.values()),
         )
 
 

@@ -78,6 +78,7 @@ MAY_BE_MISSING = {
     "branding_logo",
     "ledger_invoice",
     "ledger_invoice_line_add",
+    "ledger_invoice_line_edit",
     "ledger_invoice_line_remove",
     "ledger_invoice_issue",
     "ledger_invoice_delete",
