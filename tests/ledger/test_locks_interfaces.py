@@ -100,6 +100,19 @@ class Scene:
                 f"{ledger}/invoices/{invoice}/lines/",
                 {"line-quantity": "1", **{f"line-{k}": v for k, v in LINE.items()}},
             ),
+            "console_edit_line": (
+                f"{ledger}/invoices/{invoice}/lines/{line}/",
+                {"edit-quantity": "2", **{f"edit-{k}": v for k, v in LINE.items()}},
+            ),
+            "console_credit": (
+                f"{ledger}/invoices/{invoice}/adjustment-note/",
+                {
+                    "note-day": day_text,
+                    "note-reason": "Wrong",
+                    "line0-quantity": "1",
+                    **{f"line0-{k}": v for k, v in LINE.items()},
+                },
+            ),
             "console_remove_line": (
                 f"{ledger}/invoices/{invoice}/lines/{line}/remove/",
                 {},
@@ -159,6 +172,16 @@ class Scene:
                 None,
             ),
             "api_issue": ("post", f"{api}/invoices/{invoice}/issue", {}),
+            "api_edit_line": (
+                "patch",
+                f"{api}/invoices/{invoice}/lines/{line}",
+                {"quantity": "2"},
+            ),
+            "api_write_off": (
+                "post",
+                f"{api}/invoices/{invoice}/write-off",
+                {"date": day_text, "amount": "10.00", "reason": "Gone"},
+            ),
             "api_credit": (
                 "post",
                 f"{api}/adjustment-notes",
@@ -200,6 +223,8 @@ class Scene:
 
 ATTEMPTS = [
     "console_add_line",
+    "console_edit_line",
+    "console_credit",
     "console_remove_line",
     "console_issue",
     "console_delete",
@@ -214,6 +239,8 @@ ATTEMPTS = [
     "api_add_line",
     "api_remove_line",
     "api_issue",
+    "api_edit_line",
+    "api_write_off",
     "api_credit",
     "api_payment",
     "api_wages",
