@@ -227,19 +227,6 @@ def _frequency(start: date, end: date, settings) -> str:
 # payment.
 
 
-def _issued_invoices():
-    return Invoice.objects.exclude(status=InvoiceStatus.DRAFT).prefetch_related(
-        "lines", _allocations()
-    )
-
-
-def _bills():
-    # A bill's reference names its supplier: read with it, not once per bill.
-    return Bill.objects.select_related("supplier").prefetch_related(
-        "lines", _allocations()
-    )
-
-
 def _allocations():
     return Prefetch(
         "allocations",
@@ -349,29 +336,60 @@ def _cash_documents(collect, start, end) -> None:
         | Q(adjustment_notes__date__range=(start, end))
         | Q(bad_debts__kind=BadDebtKind.RECOVERY, bad_debts__date__range=(start, end))
     )
-    invoices = _issued_invoices().prefetch_related(
-        "adjustment_notes__lines",
-        Prefetch(
-            "bad_debts",
-            queryset=BadDebt.objects.filter(kind=BadDebtKind.RECOVERY),
-            to_attr="recoveries",
-        ),
+    invoices = (
+        Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
+        .filter(moved)
+        .distinct()
+        .prefetch_related(
+            _allocations(),
+            "adjustment_notes__lines",
+            Prefetch(
+                "bad_debts",
+                queryset=BadDebt.objects.filter(kind=BadDebtKind.RECOVERY),
+                to_attr="recoveries",
+            ),
+        )
     )
-    for invoice in invoices.filter(moved).distinct():
+    totals = _label_totals(InvoiceLine, "invoice_id", invoices)
+    for invoice in invoices:
         _attribute(
             collect,
             invoice,
             invoice.reference_number,
             start,
             end,
+            totals[invoice.pk],
             credits=list(invoice.adjustment_notes.all()),
             recoveries=invoice.recoveries,
         )
-    for bill in _bills().filter(_paid_early(start, end)).distinct():
-        _attribute(collect, bill, str(bill), start, end)
+
+    bills = (
+        Bill.objects.filter(_paid_early(start, end))
+        .distinct()
+        .select_related("supplier")
+        .prefetch_related(_allocations())
+    )
+    totals = _label_totals(BillLine, "bill_id", bills)
+    for bill in bills:
+        _attribute(collect, bill, str(bill), start, end, totals[bill.pk])
 
 
-def _attribute(collect, document, reference, start, end, credits=(), recoveries=()):
+def _label_totals(line_model, owner_field, documents) -> dict[int, dict]:
+    """Each document's GST-inclusive amount per worksheet label, from its lines
+    read as rows (summed here: SQLite would add the decimals as floats)."""
+    totals: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    rows = line_model.objects.filter(
+        **{f"{owner_field.removesuffix('_id')}__in": documents.values("pk")}
+    ).values_list(owner_field, "tax_code", "net", "gst")
+    for owner, code, net, tax in rows.iterator(chunk_size=5000):
+        for label in gst.tax_code(code).labels:
+            totals[owner][label] += net + tax
+    return totals
+
+
+def _attribute(
+    collect, document, reference, start, end, totals, credits=(), recoveries=()
+):
     """Count what changed in the period in the part of `document` paid so far.
 
     A rise is the sale (or purchase) reported as it is paid. A fall can only come
@@ -379,9 +397,10 @@ def _attribute(collect, document, reference, start, end, credits=(), recoveries=
     decreasing adjustment in the credit's period (G18 and 1B for a sale), as on the
     accruals basis, and the G1 already reported is left alone.
     """
-    before = _paid_share(document, credits, recoveries, start - timedelta(days=1))
-    after = _paid_share(document, credits, recoveries, end)
     gst_label = "1A" if isinstance(document, Invoice) else "1B"
+    totals = {**totals, gst_label: document.gst_total}
+    before = _paid_share(document, totals, credits, recoveries, start - _DAY)
+    after = _paid_share(document, totals, credits, recoveries, end)
 
     for label, reached in after.items():
         change = reached - before[label]
@@ -395,37 +414,35 @@ def _attribute(collect, document, reference, start, end, credits=(), recoveries=
             collect.add(claimed, -change, source, source_reference)
 
 
-def _paid_share(document, credits, recoveries, day) -> dict[str, Decimal]:
+_DAY = timedelta(days=1)
+
+
+def _paid_share(document, totals, credits, recoveries, day) -> dict[str, Decimal]:
     """Each label's part of `document` attributed by the payments made by `day`.
 
-    Credits dated by then reduce both what is owed and what there is to report:
-    on the cash basis what was credited is never paid. Money recovered after a
-    write-off is a payment for the supply like any other.
+    `totals` are the document's amounts per label (its GST at 1A or 1B). Credits
+    dated by then reduce both what is owed and what there is to report: on the
+    cash basis what was credited is never paid. Money recovered after a write-off
+    is a payment for the supply like any other.
     """
     owed = getattr(document, "payable", document.total)
-    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for line in document.lines.all():
-        for label in gst.tax_code(line.tax_code).labels:
-            totals[label] += line.gross
+    left = dict(totals)
     gst_label = "1A" if isinstance(document, Invoice) else "1B"
-    totals[gst_label] = document.gst_total
-
     for note in credits:
         if note.date > day:
             continue
         owed -= note.total
-        totals[gst_label] -= note.gst_total
+        left[gst_label] -= note.gst_total
         for line in note.lines.all():
             for label in gst.tax_code(line.tax_code).labels:
-                totals[label] -= line.gross
+                left[label] = left.get(label, ZERO) - line.gross
 
     paid = sum(
         (a.amount for a in document.allocations.all() if a.payment.date <= day), ZERO
     ) + sum((r.amount for r in recoveries if r.date <= day), ZERO)
-    shares = defaultdict(lambda: ZERO)
-    for label, total in totals.items():
-        shares[label] = gst.cash_attributed(total, owed, paid)
-    return shares
+    return {
+        label: gst.cash_attributed(total, owed, paid) for label, total in left.items()
+    }
 
 
 def _credit_in(credits, start, end):
