@@ -346,6 +346,12 @@ class Invoice(models.Model):
         )
 
     @property
+    def creditable(self) -> Decimal:
+        """What an adjustment note may still credit: a paid invoice too (the client
+        is then owed a refund), but nothing already credited or written off."""
+        return self.total - self.amount_credited - self.amount_written_off
+
+    @property
     def is_draft(self) -> bool:
         return self.status == InvoiceStatus.DRAFT
 

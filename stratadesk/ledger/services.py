@@ -519,8 +519,7 @@ def issue_adjustment_note(actor, invoice, *, day: date, reason: str, lines):
     cleaned = _clean_lines(lines, gst.SALE_CODES, Account.for_role(SystemAccount.SALES))
     made = [AdjustmentLine(**line) for line in cleaned]
     totals = _work_out(made, locked.rounding, registered=locked.tax_invoice)
-    # A paid invoice may be credited too: the client is then owed a refund.
-    creditable = locked.total - locked.amount_credited - locked.amount_written_off
+    creditable = locked.creditable
     if totals.gross <= ZERO or totals.gross > creditable:
         raise ValidationFailed(
             f"The credit must be more than zero and at most the {creditable} "

@@ -81,6 +81,23 @@ def test_the_invoice_page_offers_the_note_form(world, invoice, login):
     assert 'name="line2-description"' in html
 
 
+def test_a_fully_credited_invoice_offers_no_note_form(world, invoice, login):
+    services.issue_adjustment_note(
+        actor(world.alex),
+        invoice,
+        day=INVOICE_DAY,
+        reason="Cancelled",
+        lines=[
+            {"description": "Support", "unit_price": D("100.00"), "tax_code": "GST"}
+        ],
+    )
+
+    html = login(world.alex).get(f"/console/ledger/invoices/{invoice.pk}/").text
+
+    assert 'name="note-reason"' not in html
+    assert "Nothing is left to credit" in html
+
+
 def test_accounts_issues_a_note_from_the_invoice_page(world, invoice, login):
     client = login(world.alex)
 
