@@ -69,7 +69,11 @@ class DiscardForm(forms.Form):
 
 @inbound_required
 def inbound_held(request):
-    held = InboundMessage.objects.filter(outcome=Outcome.HELD).order_by("received_at")
+    held = (
+        InboundMessage.objects.filter(outcome=Outcome.HELD)
+        .select_related("ticket__client")
+        .order_by("received_at")
+    )
     page = Paginator(held, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -103,7 +107,9 @@ def inbound_accept(request, message_id):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("console:inbound_held")
-    messages.success(request, f"{ticket.reference} raised from {message.sender}.")
+    message.refresh_from_db(fields=["comment"])
+    done = "replied on" if message.comment_id else "raised as"
+    messages.success(request, f"{message.sender}'s email {done} {ticket.reference}.")
     return redirect("console:ticket_detail", number=ticket.number)
 
 

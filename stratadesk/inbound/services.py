@@ -135,11 +135,24 @@ def _sender_contacts(address: str):
 def _reply(record, parsed, raw, ticket) -> None:
     contact = _sender_contacts(parsed.sender).filter(client_id=ticket.client_id).first()
     if contact is None:
-        _hold(record, raw, kind=MessageKind.REPLY, reason="sender is not a contact")
+        # The ticket it answers is kept, so that accepting it can post the reply.
+        _hold(
+            record,
+            raw,
+            kind=MessageKind.REPLY,
+            reason="sender is not a contact",
+            ticket=ticket,
+        )
         return
     actor = Actor.for_contact(contact)
     if not can(actor.who, Action.COMMENT_PUBLIC, ticket):
-        _hold(record, raw, kind=MessageKind.REPLY, reason="sender may not reply on it")
+        _hold(
+            record,
+            raw,
+            kind=MessageKind.REPLY,
+            reason="sender may not reply on it",
+            ticket=ticket,
+        )
         return
 
     # Only quoted history with a file attached is the file, not the quote again;
@@ -243,9 +256,9 @@ def _attach(actor, ticket, parsed, record) -> str:
     return ("refused: " + ", ".join(refused))[:200] if refused else ""
 
 
-def _hold(record, raw, *, kind, reason) -> None:
+def _hold(record, raw, *, kind, reason, **links) -> None:
     record.raw = raw
-    _finish(record, kind=kind, outcome=Outcome.HELD, reason=reason)
+    _finish(record, kind=kind, outcome=Outcome.HELD, reason=reason, **links)
     audit.record(
         INTAKE, "inbound.held", record, data={"kind": kind, "reason": record.reason}
     )
@@ -299,7 +312,12 @@ def _lock_held(actor, message) -> InboundMessage:
 
 @transaction.atomic
 def accept_held(actor, message, *, client, contact, title: str = ""):
-    """Raise a ticket for `client` from a held message, with `contact` as requester."""
+    """File a held message for `client` with `contact` as its author.
+
+    A held reply to one of the client's tickets is posted on that ticket as the
+    contact's reply (the person deciding vouches for who wrote it); anything else
+    raises a new ticket with the contact as requester. Returns the ticket.
+    """
     locked = _lock_held(actor, message)
     if contact.client_id != client.pk or not contact.is_active:
         raise ValidationFailed(
@@ -308,6 +326,10 @@ def accept_held(actor, message, *, client, contact, title: str = ""):
         )
 
     parsed = parse(bytes(locked.raw))
+    answered = locked.ticket if locked.kind == MessageKind.REPLY else None
+    if answered is not None and answered.client_id == client.pk:
+        return _accept_reply(actor, locked, parsed, answered, contact)
+
     # The ticket came by email, whoever let it in.
     by_email = replace(actor, channel=Channel.EMAIL)
     ticket = tickets.create_ticket(
@@ -323,6 +345,28 @@ def accept_held(actor, message, *, client, contact, title: str = ""):
     locked.reason = (refused or locked.reason)[:200]
     locked.save(update_fields=["reason"])
     return ticket
+
+
+def _accept_reply(actor, locked, parsed, ticket, contact):
+    """Post a held reply on the ticket it answers, in `contact`'s name."""
+    author = Actor.for_contact(contact)
+    new_text = parsed.new_text.strip()
+    body = _body(new_text if new_text or parsed.attachments else parsed.text, parsed)
+    comment = tickets.add_comment(author, ticket, body or "(no text)")
+    # On a Closed ticket the reply opened a follow-up; its files go there too.
+    refused = _attach(author, comment.ticket, parsed, locked)
+
+    _decide(
+        actor,
+        locked,
+        Outcome.ACCEPTED,
+        ticket=comment.ticket,
+        contact=contact,
+        comment=comment,
+    )
+    locked.reason = (refused or locked.reason)[:200]
+    locked.save(update_fields=["reason"])
+    return comment.ticket
 
 
 @transaction.atomic

@@ -97,3 +97,63 @@ def test_operations_see_the_held_messages_only(world, held):
     receive(message("new_request.eml"), source="test")
 
     assert list(held_messages(world.olivia)) == [held]
+
+
+# A held reply is posted where it belongs -------------------------------------------
+
+
+def _reply_from_home(world):
+    """Harry answers his ticket's notification from a personal address."""
+    from tests.inbound.conftest import message as load
+
+    raw = load("plain_reply.eml").replace(
+        b"From: Harry Requester <harry@harbour.test>",
+        b"From: Harry Requester <harry.home@gmail.test>",
+    )
+    return receive(raw, source="test")
+
+
+def test_an_accepted_held_reply_is_posted_on_the_ticket_it_answers(world, notified):
+    from stratadesk.tickets.models import Comment
+
+    ticket = notified(world.ticket_at("pending_client"))
+    held = _reply_from_home(world)
+    assert (held.outcome, held.ticket) == (Outcome.HELD, ticket)
+    tickets_before = Ticket.objects.count()
+
+    filed = accept_held(
+        actor(world.olivia), held, client=world.harbour, contact=world.harry_contact
+    )
+
+    held.refresh_from_db()
+    comment = Comment.objects.get(pk=held.comment_id)
+    assert filed == ticket
+    assert Ticket.objects.count() == tickets_before
+    assert comment.ticket == ticket
+    assert "tray 2, the one on the left" in comment.body
+    assert (held.outcome, held.contact) == (Outcome.ACCEPTED, world.harry_contact)
+
+
+def test_a_held_reply_accepted_for_another_client_raises_a_new_ticket(
+    world, notified, priya
+):
+    ticket = notified(world.ticket_at("pending_client"))
+    held = _reply_from_home(world)
+    comments_before = ticket.comments.count()
+
+    filed = accept_held(actor(world.olivia), held, client=world.outback, contact=priya)
+
+    assert filed != ticket
+    assert filed.client == world.outback
+    assert ticket.comments.count() == comments_before
+
+
+def test_the_held_page_says_which_ticket_a_reply_answers(world, notified, client):
+    ticket = notified(world.ticket_at("pending_client"))
+    _reply_from_home(world)
+    client.force_login(world.olivia)
+
+    page = client.get("/console/inbound/").text
+
+    assert f">{ticket.reference}</a>" in page
+    assert "posted there as that contact" in page
