@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from stratadesk.sla.clock import BusinessCalendar
@@ -67,12 +67,26 @@ def pause_lists(draw, start):
     return pauses
 
 
+def _due(cal, start, budget, pauses):
+    """cal.add(), for the budgets the calendar can meet within its search horizon.
+
+    A drawn calendar may open half an hour a week: eighty hours of it lie beyond
+    the three years add() searches, and add() says so with a ValueError. That is
+    its documented answer, not a property to check here.
+    """
+    try:
+        return cal.add(start, budget, pauses)
+    except ValueError as exc:
+        assume("open time in" not in str(exc))
+        raise
+
+
 @settings(max_examples=100, deadline=None)
 @given(cal=calendars(), start=instants, budget=budgets, data=st.data())
 def test_add_and_elapsed_are_inverse(cal, start, budget, data):
     pauses = data.draw(pause_lists(start))
 
-    due = cal.add(start, budget, pauses)
+    due = _due(cal, start, budget, pauses)
 
     assert cal.elapsed(start, due, pauses) == budget
 
@@ -83,7 +97,7 @@ def test_more_time_never_falls_due_earlier(cal, start, a, b, data):
     pauses = data.draw(pause_lists(start))
     small, large = sorted((a, b))
 
-    assert cal.add(start, small, pauses) <= cal.add(start, large, pauses)
+    assert _due(cal, start, small, pauses) <= _due(cal, start, large, pauses)
 
 
 @settings(max_examples=100, deadline=None)
@@ -93,7 +107,7 @@ def test_a_due_time_never_falls_inside_a_closed_gap(cal, start, budget, data):
     if budget == timedelta(0):
         return
 
-    due = cal.add(start, budget, pauses)
+    due = _due(cal, start, budget, pauses)
 
     # Were `due` inside a gap, the budget would already have been used a moment before.
     assert cal.elapsed(start, due - TINY, pauses) < budget
