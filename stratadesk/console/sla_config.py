@@ -444,9 +444,14 @@ def _preview(calendar) -> dict:
     rows = calendar.holidays.filter(
         date__gte=today, date__lt=today + timedelta(days=HOLIDAY_LIST_DAYS)
     )
+    try:
+        sample_due = built.add(now, PREVIEW_BUDGET)
+    except ValueError:
+        # Only a calendar saved elsewhere with no working period at all gets here.
+        sample_due = None
     return {
         "periods": built.open_periods(now, PREVIEW_PERIODS),
-        "sample_due": built.add(now, PREVIEW_BUDGET),
+        "sample_due": sample_due,
         "sample_budget": PREVIEW_BUDGET,
         "next_holidays": [row for row in rows if not row.is_removed][:PREVIEW_HOLIDAYS],
         "holiday_rows": rows,

@@ -514,7 +514,6 @@ def save_calendar(
     state_changed = creating or calendar.state != state
     calendar.name, calendar.timezone, calendar.state = name, timezone, state
     calendar.open_all_hours = open_all_hours
-    calendar.updated_at = clock.now()
     calendar.save()
     calendar.segments.all().delete()
     CalendarSegment.objects.bulk_create(
