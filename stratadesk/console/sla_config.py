@@ -182,6 +182,13 @@ class ClosureForm(forms.Form):
         return {"day": self.cleaned_data.get("date"), "name": self.cleaned_data["name"]}
 
 
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="Year", required=False)
+
+    def __init__(self, data=None):
+        super().__init__(data, initial={"year": clock.now().year + 1}, prefix="load")
+
+
 def _percent_list(text: str) -> list[float]:
     values = []
     for part in filter(None, (piece.strip() for piece in text.split(","))):
@@ -213,18 +220,26 @@ class PolicyForm(forms.Form):
         super().__init__(data, initial=_policy_initial(initial_policy))
         calendars = Calendar.objects.order_by("name")
         for priority in Priority:
+            # Drawn in a table without <label>s, so each input names itself.
+            response = f"{priority.label}: response (business minutes)"
+            resolution = f"{priority.label}: resolution (business minutes)"
+            calendar = f"{priority.label}: calendar"
             self.fields[f"{priority}_response"] = forms.IntegerField(
-                label=f"{priority.label}: response (business minutes)", required=False
+                label=response,
+                required=False,
+                widget=forms.NumberInput({"aria-label": response, "min": 1}),
             )
             self.fields[f"{priority}_resolution"] = forms.IntegerField(
-                label=f"{priority.label}: resolution (business minutes)",
+                label=resolution,
                 required=False,
+                widget=forms.NumberInput({"aria-label": resolution, "min": 1}),
             )
             self.fields[f"{priority}_calendar"] = forms.ModelChoiceField(
-                label=f"{priority.label}: calendar",
+                label=calendar,
                 queryset=calendars,
                 required=False,
                 empty_label="Choose…",
+                widget=forms.Select({"aria-label": calendar}),
             )
 
     def clean_warnings(self):
@@ -418,15 +433,40 @@ def day_toggle(request, calendar_id, holiday_id):
     return redirect("console:sla_config_calendar", calendar_id=calendar.pk)
 
 
+@configure_required
+@require_POST
+def holidays_load(request, calendar_id):
+    calendar = _calendar(calendar_id)
+    form = YearForm(request.POST)
+    form.is_valid()
+    try:
+        added, recomputed = services.load_state_year(
+            _actor(request), calendar, form.cleaned_data.get("year")
+        )
+    except DomainError as exc:
+        attach_errors(form, exc)
+        return _render_calendar(request, calendar, year_form=form, error=exc)
+    year = form.cleaned_data["year"]
+    messages.success(
+        request,
+        f"{added} public holiday{'s' if added != 1 else ''} of {year} added. "
+        + _recomputed(recomputed),
+    )
+    return redirect("console:sla_config_calendar", calendar_id=calendar.pk)
+
+
 def _calendar(calendar_id) -> Calendar:
     return get_object_or_404(Calendar, pk=calendar_id)
 
 
-def _render_calendar(request, calendar, form=None, *, closure_form=None, error=None):
+def _render_calendar(
+    request, calendar, form=None, *, closure_form=None, year_form=None, error=None
+):
     context = {
         "calendar": calendar,
         "form": form or CalendarForm(calendar=calendar),
         "closure_form": closure_form or ClosureForm(),
+        "year_form": year_form or YearForm(),
         "error": error,
     }
     if calendar is not None:

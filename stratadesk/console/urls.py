@@ -107,6 +107,11 @@ urlpatterns = [
         name="sla_config_closure_add",
     ),
     path(
+        "sla/calendars/<int:calendar_id>/holidays/",
+        sla_config.holidays_load,
+        name="sla_config_holidays_load",
+    ),
+    path(
         "sla/calendars/<int:calendar_id>/days/<int:holiday_id>/",
         sla_config.day_toggle,
         name="sla_config_day",

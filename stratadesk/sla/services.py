@@ -590,6 +590,32 @@ def set_day_open(actor, holiday, *, is_open: bool) -> int:
     return recompute_open(calendar=calendar)
 
 
+@transaction.atomic
+def load_state_year(actor, calendar: Calendar, year) -> tuple[int, int]:
+    """Add the calendar's state holidays for `year`; returns (added, recomputed).
+
+    Days already in the list, a removed one included, are left as they are.
+    """
+    _require_configure(actor)
+    calendar = _lock_calendar(calendar.pk)
+    if not calendar.state or calendar.open_all_hours:
+        raise ValidationFailed(
+            "This calendar takes no state holidays: choose a state first (a 24x7 "
+            "calendar has none).",
+            fields={"year": ["No state to load holidays from."]},
+        )
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationFailed(
+            "The holidays were not loaded.",
+            fields={"year": ["Choose a year between 2000 and 2100."]},
+        )
+    added = calendars.load_holidays(calendar, [year])
+    audit.record(
+        actor, "sla.holidays_loaded", calendar, data={"year": year, "added": added}
+    )
+    return added, recompute_open(calendar=calendar) if added else 0
+
+
 def _lock_calendar(pk) -> Calendar:
     return Calendar.objects.select_for_update().get(pk=pk)
 

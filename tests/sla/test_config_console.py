@@ -104,6 +104,7 @@ def _pages(world, calendar, policy):
         reverse("console:sla_config_calendar_new"),
         reverse("console:sla_config_calendar", args=[calendar.pk]),
         reverse("console:sla_config_closure_add", args=[calendar.pk]),
+        reverse("console:sla_config_holidays_load", args=[calendar.pk]),
         reverse("console:sla_config_day", args=[calendar.pk, holiday.pk]),
         reverse("console:sla_config_policies"),
         reverse("console:sla_config_default_policy"),
@@ -120,7 +121,8 @@ def test_it_opens_every_page_to_the_admin(world, client, melbourne, harbour_poli
     client.force_login(world.ada)
     pages = _pages(world, melbourne, harbour_policy)
     readable = [page for page in pages if not page.endswith(("/closures/", "/delete/"))]
-    readable = [p for p in readable if "/days/" not in p and "/escalations/" not in p]
+    posts_only = ("/days/", "/escalations/", "/holidays/")
+    readable = [p for p in readable if not any(part in p for part in posts_only)]
 
     statuses = {page: client.get(page).status_code for page in readable}
 
@@ -318,6 +320,25 @@ def test_it_adds_a_closure_and_opens_a_holiday_after_all(world, client, melbourn
         ("sla.closure_added", {"date": "2026-03-13", "name": "Office move"}),
         ("sla.day_opened", {"date": "2026-03-09", "name": "Labour Day"}),
     ]
+
+
+def test_it_loads_another_year_of_state_holidays(world, client, melbourne):
+    client.force_login(world.ada)
+    page = reverse("console:sla_config_holidays_load", args=[melbourne.pk])
+    before = _config()
+
+    refused = client.post(page, {"load-year": "1990"})
+    assert refused.status_code == 422
+    assert "Choose a year between 2000 and 2100." in refused.content.decode()
+    assert _config() == before
+
+    loaded = client.post(page, {"load-year": "2028"})
+
+    assert loaded.status_code == 302
+    assert melbourne.holidays.filter(date="2028-03-13", name="Labour Day").exists()
+    event = AuditEvent.objects.get(action="sla.holidays_loaded")
+    assert event.data["year"] == 2028
+    assert event.data["added"] == melbourne.holidays.filter(date__year=2028).count()
 
 
 def test_a_calendar_edit_recomputes_the_open_tickets_on_it(
