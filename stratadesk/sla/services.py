@@ -528,9 +528,10 @@ def save_calendar(
     calendars.touch(calendar)
 
     changes = _changes(before, _calendar_snapshot(calendar))
+    if not changes:
+        return calendar, 0
     verb = "created" if creating else "changed"
-    if changes:
-        audit.record(actor, f"sla.calendar_{verb}", calendar, data=changes)
+    audit.record(actor, f"sla.calendar_{verb}", calendar, data=changes)
     recomputed = 0 if creating else recompute_open(calendar=calendar)
     return calendar, recomputed
 
@@ -723,9 +724,10 @@ def save_policy(
         )
 
     changes = _changes(before, _policy_snapshot(policy))
-    if changes:
-        verb = "created" if creating else "changed"
-        audit.record(actor, f"sla.policy_{verb}", policy, client=client, data=changes)
+    if not changes:
+        return policy, 0
+    verb = "created" if creating else "changed"
+    audit.record(actor, f"sla.policy_{verb}", policy, client=client, data=changes)
     return policy, recompute_open(policy=policy)
 
 

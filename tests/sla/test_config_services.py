@@ -77,3 +77,12 @@ def test_two_edits_in_one_instant_both_reach_the_business_clock(world):
 
     assert first.is_business_day(date(2026, 3, 3))  # a Tuesday
     assert not second.is_business_day(date(2026, 3, 3))
+
+
+def test_saving_a_calendar_unchanged_writes_no_audit_event(world):
+    calendar, _ = _save(world.ada)
+    events = AuditEvent.objects.count()
+
+    _, recomputed = _save(world.ada, calendar)
+
+    assert (recomputed, AuditEvent.objects.count()) == (0, events)
