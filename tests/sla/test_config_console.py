@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stratadesk.core.models import AuditEvent
@@ -21,6 +23,7 @@ from stratadesk.sla.models import (
     SlaTarget,
     TicketClock,
 )
+from tests.fixtures import make_client
 from tests.sla.conftest import HOURS
 
 MELBOURNE = ZoneInfo("Australia/Melbourne")
@@ -583,3 +586,26 @@ def test_a_warning_an_escalation_uses_cannot_be_dropped(
         response.content.decode()
     )
     assert _config() == before
+
+
+@pytest.mark.parametrize("page", ["sla_config_calendars", "sla_config_policies"])
+def test_the_lists_read_the_same_queries_however_many_rows(world, client, page):
+    client.force_login(world.ada)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(f"console:{page}")).status_code == 200
+        return len(captured)
+
+    def add_rows(start):
+        for n in range(start, start + 3):
+            calendar = Calendar.objects.create(name=f"C{n}", timezone="Australia/Perth")
+            calendar.segments.create(weekday=0, starts="09:00", ends="17:00")
+            other = make_client(f"client-{n}", f"Client {n}")
+            SlaPolicy.objects.create(client=other, name=f"Policy {n}")
+
+    add_rows(0)
+    few = queries()
+    add_rows(3)
+
+    assert queries() == few
