@@ -9,6 +9,7 @@ from . import (
     ledger_notes,
     notices,
     reports,
+    sla_config,
     views,
     webhooks,
 )
@@ -90,6 +91,53 @@ urlpatterns = [
         name="api_key_revoke",
     ),
     path("reports/sla/", reports.sla_report, name="sla_report"),
+    path("sla/calendars/", sla_config.calendar_list, name="sla_config_calendars"),
+    path(
+        "sla/calendars/new/",
+        sla_config.calendar_new,
+        name="sla_config_calendar_new",
+    ),
+    path(
+        "sla/calendars/<int:calendar_id>/",
+        sla_config.calendar_edit,
+        name="sla_config_calendar",
+    ),
+    path(
+        "sla/calendars/<int:calendar_id>/closures/",
+        sla_config.closure_add,
+        name="sla_config_closure_add",
+    ),
+    path(
+        "sla/calendars/<int:calendar_id>/holidays/",
+        sla_config.holidays_load,
+        name="sla_config_holidays_load",
+    ),
+    path(
+        "sla/calendars/<int:calendar_id>/days/<int:holiday_id>/",
+        sla_config.day_toggle,
+        name="sla_config_day",
+    ),
+    path("sla/policies/", sla_config.policy_list, name="sla_config_policies"),
+    path(
+        "sla/policies/default/",
+        sla_config.default_policy,
+        name="sla_config_default_policy",
+    ),
+    path(
+        "clients/<int:client_id>/sla/",
+        sla_config.client_policy,
+        name="sla_config_policy",
+    ),
+    path(
+        "sla/policies/<int:policy_id>/escalations/",
+        sla_config.escalation_add,
+        name="sla_config_escalation_add",
+    ),
+    path(
+        "sla/escalations/<int:rule_id>/delete/",
+        sla_config.escalation_delete,
+        name="sla_config_escalation_delete",
+    ),
     path("webhooks/", webhooks.webhook_index, name="webhook_index"),
     path(
         "clients/<int:client_id>/webhooks/",

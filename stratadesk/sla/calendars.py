@@ -8,6 +8,7 @@ new years for every calendar that names a state.
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 import holidays
 from django.db import transaction
@@ -46,8 +47,14 @@ def load_holidays(calendar: Calendar, years: Iterable[int]) -> int:
 
 
 def touch(calendar: Calendar) -> None:
-    """Mark the calendar changed, so clocks built from it are built again."""
-    calendar.updated_at = clock.now()
+    """Mark the calendar changed, so clocks built from it are built again.
+
+    The mark always moves forward, even when two edits share one instant (a frozen
+    clock in the demo loader or a test): the built-calendar cache is keyed by it.
+    """
+    calendar.updated_at = max(
+        clock.now(), calendar.updated_at + timedelta(microseconds=1)
+    )
     Calendar.objects.filter(pk=calendar.pk).update(updated_at=calendar.updated_at)
 
 

@@ -192,6 +192,22 @@ class BusinessCalendar:
             total += min(period_end, finish) - period_start
         return total
 
+    def open_periods(self, start: datetime, count: int) -> list[Interval]:
+        """The first `count` open periods from `start`, in the calendar's zone.
+
+        For checking a calendar by eye. A 24x7 calendar has one period, the search
+        horizon long.
+        """
+        _require_aware(start, "start")
+        periods = []
+        for period_start, period_end in self._open_intervals(start.astimezone(UTC)):
+            if len(periods) == count:
+                break
+            periods.append(
+                (period_start.astimezone(self._zone), period_end.astimezone(self._zone))
+            )
+        return periods
+
     # Business days --------------------------------------------------------------------
 
     def is_business_day(self, day: date) -> bool:

@@ -7,24 +7,39 @@ running counter) and sets each clock's `next_check_at` for the sweep.
 """
 
 import logging
-from datetime import timedelta
+from datetime import time, timedelta
+from itertools import pairwise
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from stratadesk.core import clock
+from stratadesk.clients.models import AustralianState, Priority, validate_timezone
+from stratadesk.core import audit, clock
+from stratadesk.core.errors import (
+    PermissionDenied,
+    ValidationFailed,
+    full_clean_or_fail,
+)
 from stratadesk.core.models import AuditEvent
-from stratadesk.sla import timeline
+from stratadesk.people.permissions import Action, can
+from stratadesk.sla import calendars, timeline
 from stratadesk.sla.clock import BusinessCalendar
 from stratadesk.sla.models import (
     DEFAULT_WARNINGS,
     Calendar,
+    CalendarSegment,
     ClockKind,
     ClockState,
+    EscalationAction,
+    EscalationRule,
     EscalationTrigger,
+    HolidaySource,
     SlaEvent,
     SlaPolicy,
+    SlaTarget,
     TicketClock,
+    Weekday,
 )
 
 logger = logging.getLogger(__name__)
@@ -389,3 +404,391 @@ def at_risk_filter() -> Q:
     return Q(pk__in=warned.values("ticket_id")) & ~Q(
         pk__in=breached.values("ticket_id")
     )
+
+
+# Configuration: calendars, policies and escalations -----------------------------------
+#
+# Every edit an Admin makes from the console goes through one of these. Due instants
+# are not fixed when a clock starts: each edit recomputes the clocks of the open
+# tickets it governs, in its own transaction, so the pages show the new due times at
+# once. A clock already stopped (met) and every closed ticket keep their figures, and
+# a breach already announced stays a breach.
+
+WEEKDAY_FIELDS = [day.label.lower() for day in Weekday]
+
+
+def _require_configure(actor) -> None:
+    if actor.is_system:
+        return
+    if actor.user is None or not can(actor.user, Action.CONFIGURE):
+        raise PermissionDenied("Only Admins configure SLA calendars and policies.")
+
+
+def _calendar_snapshot(calendar) -> dict:
+    return {
+        "name": calendar.name,
+        "timezone": calendar.timezone,
+        "open_all_hours": calendar.open_all_hours,
+        "state": calendar.state,
+        "segments": [str(segment) for segment in calendar.segments.all()],
+    }
+
+
+def _changes(before: dict, after: dict) -> dict:
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def _check_segments(segments: dict, open_all_hours: bool) -> dict[str, list[str]]:
+    """Field errors for weekly periods: each must end after it starts, none overlap.
+
+    `segments` maps weekday to [(starts, ends or None for midnight)].
+    """
+    errors: dict[str, list[str]] = {}
+    for weekday, periods in segments.items():
+        field = WEEKDAY_FIELDS[weekday]
+        spans = sorted((starts, ends or time.max) for starts, ends in periods)
+        if any(ends <= starts for starts, ends in spans):
+            errors[field] = ["Each working period must end after it starts."]
+        elif any(b_start < a_end for (_, a_end), (b_start, _) in pairwise(spans)):
+            errors[field] = ["Two working periods overlap; join them into one."]
+    has_hours = any(periods for periods in segments.values())
+    if not errors and not has_hours and not open_all_hours:
+        errors["segments"] = [
+            "A calendar needs at least one working period, or tick 24x7."
+        ]
+    return errors
+
+
+def _check_calendar(calendar, name, timezone, state) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Give the calendar a name."]
+    elif len(name) > 100:
+        errors["name"] = ["A name has at most 100 characters."]
+    elif Calendar.objects.filter(name=name).exclude(pk=calendar.pk).exists():
+        errors["name"] = ["Another calendar has this name."]
+    try:
+        validate_timezone(timezone)
+    except ValidationError:
+        errors["timezone"] = [
+            f"{timezone!r} is not an IANA time zone; try Australia/Sydney."
+        ]
+    if state not in ("", *AustralianState.values):
+        errors["state"] = ["Choose an Australian state or territory, or none."]
+    return errors
+
+
+@transaction.atomic
+def save_calendar(
+    actor,
+    calendar: Calendar | None = None,
+    *,
+    name: str,
+    timezone: str,
+    open_all_hours: bool,
+    state: str,
+    segments: dict,
+) -> tuple[Calendar, int]:
+    """Create a calendar (None) or change one; returns it and the tickets recomputed.
+
+    `segments` maps weekday (0 = Monday) to [(starts, ends)], local `time`s, ends None
+    for midnight; a missing or empty weekday is closed. The weekly periods are
+    replaced as given. A new or changed state brings its public holidays for last
+    year to next year; the old state's are dropped, the MSP's own closures kept.
+    """
+    _require_configure(actor)
+    name = (name or "").strip()
+    segments = {day: list(periods) for day, periods in segments.items() if periods}
+    creating = calendar is None
+    calendar = Calendar() if creating else _lock_calendar(calendar.pk)
+    errors = _check_calendar(calendar, name, timezone, state)
+    errors.update(_check_segments(segments, open_all_hours))
+    if errors:
+        raise ValidationFailed("The calendar was not saved.", fields=errors)
+
+    before = {} if creating else _calendar_snapshot(calendar)
+    state_changed = creating or calendar.state != state
+    calendar.name, calendar.timezone, calendar.state = name, timezone, state
+    calendar.open_all_hours = open_all_hours
+    calendar.save()
+    calendar.segments.all().delete()
+    CalendarSegment.objects.bulk_create(
+        CalendarSegment(calendar=calendar, weekday=day, starts=starts, ends=ends)
+        for day, periods in sorted(segments.items())
+        for starts, ends in sorted(periods)
+    )
+    if state_changed:
+        calendar.holidays.filter(source=HolidaySource.STATE).delete()
+        year = clock.now().year
+        calendars.load_holidays(calendar, range(year - 1, year + 2))
+    calendars.touch(calendar)
+
+    changes = _changes(before, _calendar_snapshot(calendar))
+    if not changes:
+        return calendar, 0
+    verb = "created" if creating else "changed"
+    audit.record(actor, f"sla.calendar_{verb}", calendar, data=changes)
+    recomputed = 0 if creating else recompute_open(calendar=calendar)
+    return calendar, recomputed
+
+
+@transaction.atomic
+def add_closure(actor, calendar: Calendar, *, day, name: str) -> tuple[object, int]:
+    """Close the calendar on `day` (the MSP's own closure); returns it and the count."""
+    _require_configure(actor)
+    calendar = _lock_calendar(calendar.pk)
+    name = (name or "").strip()
+    errors: dict[str, list[str]] = {}
+    if day is None:
+        errors["date"] = ["Give the date."]
+    elif calendar.holidays.filter(date=day).exists():
+        errors["date"] = [
+            f"{day.day} {day:%b %Y} is already in this calendar's list; close it there."
+        ]
+    if not name:
+        errors["name"] = ["Say what the closure is, e.g. Office move."]
+    elif len(name) > 100:
+        errors["name"] = ["A name has at most 100 characters."]
+    if errors:
+        raise ValidationFailed("The closure was not added.", fields=errors)
+
+    holiday = calendar.holidays.create(date=day, name=name, source=HolidaySource.MSP)
+    calendars.touch(calendar)
+    audit.record(
+        actor,
+        "sla.closure_added",
+        calendar,
+        data={"date": day.isoformat(), "name": name},
+    )
+    return holiday, recompute_open(calendar=calendar)
+
+
+@transaction.atomic
+def set_day_open(actor, holiday, *, is_open: bool) -> int:
+    """Open the calendar on a holiday's date after all, or close it again.
+
+    The row stays either way, so loading the state's year again keeps the choice.
+    Returns how many open tickets were recomputed.
+    """
+    _require_configure(actor)
+    calendar = _lock_calendar(holiday.calendar_id)
+    holiday = calendar.holidays.get(pk=holiday.pk)
+    if holiday.is_removed == is_open:
+        return 0
+    holiday.is_removed = is_open
+    holiday.save(update_fields=["is_removed"])
+    calendars.touch(calendar)
+    audit.record(
+        actor,
+        "sla.day_opened" if is_open else "sla.day_closed",
+        calendar,
+        data={"date": holiday.date.isoformat(), "name": holiday.name},
+    )
+    return recompute_open(calendar=calendar)
+
+
+@transaction.atomic
+def load_state_year(actor, calendar: Calendar, year) -> tuple[int, int]:
+    """Add the calendar's state holidays for `year`; returns (added, recomputed).
+
+    Days already in the list, a removed one included, are left as they are.
+    """
+    _require_configure(actor)
+    calendar = _lock_calendar(calendar.pk)
+    if not calendar.state or calendar.open_all_hours:
+        raise ValidationFailed(
+            "This calendar takes no state holidays: choose a state first (a 24x7 "
+            "calendar has none).",
+            fields={"year": ["No state to load holidays from."]},
+        )
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationFailed(
+            "The holidays were not loaded.",
+            fields={"year": ["Choose a year between 2000 and 2100."]},
+        )
+    added = calendars.load_holidays(calendar, [year])
+    audit.record(
+        actor, "sla.holidays_loaded", calendar, data={"year": year, "added": added}
+    )
+    return added, recompute_open(calendar=calendar) if added else 0
+
+
+def _lock_calendar(pk) -> Calendar:
+    return Calendar.objects.select_for_update().get(pk=pk)
+
+
+def _policy_snapshot(policy) -> dict:
+    if policy is None or policy.pk is None:
+        return {}
+    return {
+        "name": policy.name,
+        "pause_on_pending_client": policy.pause_on_pending_client,
+        "pause_on_pending_third_party": policy.pause_on_pending_third_party,
+        "warning_fractions": list(policy.warning_fractions or []),
+        "targets": {
+            target.priority: {
+                "response_minutes": target.response_minutes,
+                "resolution_minutes": target.resolution_minutes,
+                "calendar": target.calendar.name,
+            }
+            for target in policy.targets.select_related("calendar")
+        },
+    }
+
+
+def _warning_fractions(percents, policy) -> tuple[list[float], list[str]]:
+    """The percentages as sorted fractions, and what is wrong with them."""
+    if any(not 0 < percent < 100 for percent in percents):
+        return [], ["Each warning is a percentage of the target above 0 and below 100."]
+    fractions = sorted({round(percent / 100, 4) for percent in percents})
+    if policy.pk is None:
+        return fractions, []
+    used = {
+        rule.fraction
+        for rule in policy.escalations.filter(trigger=EscalationTrigger.WARNING)
+        if rule.fraction is not None
+    }
+    dropped = sorted(used - set(fractions))
+    if dropped:
+        shown = ", ".join(f"{fraction * 100:g} %" for fraction in dropped)
+        return [], [f"An escalation rule acts at {shown}; delete it first."]
+    return fractions, []
+
+
+def _target_errors(targets: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for priority in Priority.values:
+        response, resolution, calendar = targets.get(priority, (None, None, None))
+        for kind, minutes in (("response", response), ("resolution", resolution)):
+            if minutes is None or minutes < 1:
+                errors[f"{priority}_{kind}"] = [
+                    "Give a target of at least one business minute."
+                ]
+        if not isinstance(calendar, Calendar):
+            errors[f"{priority}_calendar"] = ["Choose the calendar."]
+    return errors
+
+
+@transaction.atomic
+def save_policy(
+    actor,
+    client,
+    *,
+    name: str,
+    pause_on_pending_client: bool,
+    pause_on_pending_third_party: bool,
+    warning_percents: list,
+    targets: dict,
+) -> tuple[SlaPolicy, int]:
+    """Create or change the client's policy (None: the default one).
+
+    `targets` maps each priority to (response minutes, resolution minutes, Calendar);
+    every priority needs one. Returns the policy and how many open tickets under it
+    were recomputed.
+    """
+    _require_configure(actor)
+    name = (name or "").strip()
+    policy = SlaPolicy.objects.select_for_update().filter(
+        client=client
+    ).first() or SlaPolicy(client=client)
+    creating = policy.pk is None
+    fractions, warning_errors = _warning_fractions(warning_percents, policy)
+    errors = _target_errors(targets)
+    if warning_errors:
+        errors["warnings"] = warning_errors
+    if not name or len(name) > 100:
+        errors["name"] = ["Give the policy a name of at most 100 characters."]
+    if errors:
+        raise ValidationFailed("The policy was not saved.", fields=errors)
+
+    before = _policy_snapshot(policy)
+    policy.name = name
+    policy.pause_on_pending_client = pause_on_pending_client
+    policy.pause_on_pending_third_party = pause_on_pending_third_party
+    policy.warning_fractions = fractions
+    policy.updated_at = clock.now()
+    policy.save()
+    for priority, (response, resolution, calendar) in targets.items():
+        SlaTarget.objects.update_or_create(
+            policy=policy,
+            priority=priority,
+            defaults={
+                "response_minutes": response,
+                "resolution_minutes": resolution,
+                "calendar": calendar,
+            },
+        )
+
+    changes = _changes(before, _policy_snapshot(policy))
+    if not changes:
+        return policy, 0
+    verb = "created" if creating else "changed"
+    audit.record(actor, f"sla.policy_{verb}", policy, client=client, data=changes)
+    return policy, recompute_open(policy=policy)
+
+
+@transaction.atomic
+def add_escalation(actor, policy: SlaPolicy, **fields) -> tuple[EscalationRule, int]:
+    """Add an escalation rule; fields are EscalationRule's, irrelevant ones dropped.
+
+    A fraction belongs only to a warning, minutes only to after-breach, a role only
+    to notifying a role, a person only to notifying or handing to one.
+    """
+    _require_configure(actor)
+    policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+    rule = EscalationRule(policy=policy, **fields)
+    if rule.trigger != EscalationTrigger.WARNING:
+        rule.fraction = None
+    if rule.trigger != EscalationTrigger.AFTER_BREACH:
+        rule.after_minutes = None
+    if rule.action != EscalationAction.NOTIFY_ROLE:
+        rule.role = ""
+    if rule.action not in (EscalationAction.NOTIFY_USER, EscalationAction.ASSIGN_LEAD):
+        rule.user = None
+    full_clean_or_fail(rule)
+    rule.save()
+
+    policy.updated_at = clock.now()
+    policy.save(update_fields=["updated_at"])
+    audit.record(
+        actor,
+        "sla.escalation_added",
+        policy,
+        client=policy.client,
+        data=_rule_data(rule),
+    )
+    return rule, recompute_open(policy=policy)
+
+
+@transaction.atomic
+def delete_escalation(actor, rule: EscalationRule) -> int:
+    """Delete an escalation rule; moments it already fired stay in the history."""
+    _require_configure(actor)
+    policy = SlaPolicy.objects.select_for_update().get(pk=rule.policy_id)
+    data = _rule_data(rule)
+    rule.delete()
+
+    policy.updated_at = clock.now()
+    policy.save(update_fields=["updated_at"])
+    audit.record(
+        actor, "sla.escalation_deleted", policy, client=policy.client, data=data
+    )
+    return recompute_open(policy=policy)
+
+
+def _rule_data(rule) -> dict:
+    return {
+        "rule_id": rule.pk,
+        "priority": rule.priority,
+        "clock_kind": rule.clock_kind,
+        "trigger": rule.trigger,
+        "fraction": rule.fraction,
+        "after_minutes": rule.after_minutes,
+        "action": rule.action,
+        "role": rule.role,
+        "user_id": rule.user_id,
+    }

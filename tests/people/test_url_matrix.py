@@ -28,6 +28,14 @@ from stratadesk.ledger.models import (
 from stratadesk.notifications import webhooks
 from stratadesk.notifications.models import Notice, WebhookDelivery, WebhookEndpoint
 from stratadesk.people.permissions import Action, can
+from stratadesk.sla.models import (
+    Calendar,
+    CalendarHoliday,
+    CalendarSegment,
+    EscalationRule,
+    SlaPolicy,
+    SlaTarget,
+)
 from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets import services
 from stratadesk.tickets.models import (
@@ -56,6 +64,7 @@ PAGE_ACTION = {
     "webhook_": Action.CONFIGURE,
     "api_key": Action.MANAGE_API_KEYS,
     "sla_report": Action.READ_SLA_REPORT,
+    "sla_config_": Action.CONFIGURE,
     "ledger_": Action.KEEP_LEDGER,
     # The MSP's ABN and GST registration: seen by the ledger's keepers, changed by
     # whoever configures the business.
@@ -119,8 +128,9 @@ ROUTES = [
 ]
 
 
-def _fill(route, ticket, attachment, delivery, credentials, notice):
+def _fill(route, ticket, attachment, delivery, credentials, notice, sla):
     key, token = credentials
+    calendar, holiday, policy, rule = sla
     return "/" + (
         route.replace("<int:number>", str(ticket.number))
         .replace("<int:attachment_id>", str(attachment.pk))
@@ -139,6 +149,10 @@ def _fill(route, ticket, attachment, delivery, credentials, notice):
         .replace("<int:entry_number>", "1")
         .replace("<int:note_id>", "1")
         .replace("<str:label>", "G1")
+        .replace("<int:calendar_id>", str(calendar.pk))
+        .replace("<int:holiday_id>", str(holiday.pk))
+        .replace("<int:policy_id>", str(policy.pk))
+        .replace("<int:rule_id>", str(rule.pk))
     )
 
 
@@ -189,6 +203,12 @@ def _state(ticket):
         list(BillingAgreement.objects.values()),
         list(BusinessProfile.objects.values()),
         list(Notice.objects.values()),
+        list(Calendar.objects.values()),
+        list(CalendarSegment.objects.values()),
+        list(CalendarHoliday.objects.values()),
+        list(SlaPolicy.objects.values()),
+        list(SlaTarget.objects.values()),
+        list(EscalationRule.objects.values()),
     )
 
 
@@ -243,6 +263,26 @@ def credentials(world, ticket):
     return key, token
 
 
+@pytest.fixture
+def sla(world, ticket):
+    """A calendar with a closed day, and the ticket's client's policy with one rule."""
+    calendar = Calendar.objects.create(name="Walk hours", timezone="Australia/Sydney")
+    calendar.segments.create(weekday=0, starts="09:00", ends="17:00")
+    holiday = calendar.holidays.create(
+        date=ticket.created_at.date(), name="Walk day", source="msp"
+    )
+    policy = SlaPolicy.objects.create(client=ticket.client, name="Walk SLA")
+    for priority in ("P1", "P2", "P3", "P4"):
+        policy.targets.create(
+            priority=priority,
+            response_minutes=60,
+            resolution_minutes=240,
+            calendar=calendar,
+        )
+    rule = policy.escalations.create(trigger="breach", action="notify_contacts")
+    return calendar, holiday, policy, rule
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("route", "namespace", "name"), ROUTES)
 def test_every_url_answers_each_persona_as_the_matrix_says(
@@ -251,6 +291,7 @@ def test_every_url_answers_each_persona_as_the_matrix_says(
     delivery,
     credentials,
     notice,
+    sla,
     client,
     persona,
     route,
@@ -261,7 +302,7 @@ def test_every_url_answers_each_persona_as_the_matrix_says(
     if user is not None:
         client.force_login(user)
     attachment = ticket.attachments.get()
-    url = _fill(route, ticket, attachment, delivery, credentials, notice)
+    url = _fill(route, ticket, attachment, delivery, credentials, notice, sla)
     allowed = _allowed(user, namespace, ticket, route, name)
     before = _state(ticket)
 
