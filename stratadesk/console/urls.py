@@ -7,6 +7,7 @@ from . import (
     ledger,
     ledger_books,
     notices,
+    outbox,
     reports,
     views,
     webhooks,
@@ -114,6 +115,13 @@ urlpatterns = [
         "webhooks/deliveries/<int:delivery_id>/replay/",
         webhooks.webhook_replay,
         name="webhook_replay",
+    ),
+    path("outbox/", outbox.outbox_list, name="outbox"),
+    path("outbox/<int:email_id>/", outbox.outbox_email, name="outbox_email"),
+    path(
+        "outbox/<int:email_id>/resend/",
+        outbox.outbox_resend,
+        name="outbox_resend",
     ),
     path("ledger/", ledger.ledger_home, name="ledger_home"),
     path(
