@@ -7,6 +7,7 @@ from . import (
     ledger,
     ledger_books,
     notices,
+    notification_rules,
     outbox,
     reports,
     views,
@@ -122,6 +123,31 @@ urlpatterns = [
         "outbox/<int:email_id>/resend/",
         outbox.outbox_resend,
         name="outbox_resend",
+    ),
+    path(
+        "notification-rules/",
+        notification_rules.rules_index,
+        name="notification_rules_index",
+    ),
+    path(
+        "clients/<int:client_id>/notification-rules/",
+        notification_rules.client_rules,
+        name="notification_rules",
+    ),
+    path(
+        "clients/<int:client_id>/notification-rules/restore/",
+        notification_rules.rules_restore,
+        name="notification_rules_restore",
+    ),
+    path(
+        "clients/<int:client_id>/notification-rules/<int:rule_id>/",
+        notification_rules.rule_channels,
+        name="notification_rule_channels",
+    ),
+    path(
+        "clients/<int:client_id>/notification-rules/<int:rule_id>/remove/",
+        notification_rules.rule_remove,
+        name="notification_rule_remove",
     ),
     path("ledger/", ledger.ledger_home, name="ledger_home"),
     path(
