@@ -25,7 +25,14 @@ from stratadesk.ledger.models import (
     UnbilledCharge,
 )
 from stratadesk.notifications import webhooks
-from stratadesk.notifications.models import Notice, WebhookDelivery, WebhookEndpoint
+from stratadesk.notifications.models import (
+    EmailDelivery,
+    EmailPreference,
+    Notice,
+    NotificationRule,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from stratadesk.people.permissions import Action, can
 from stratadesk.svr.models import ServiceVerificationReport
 from stratadesk.tickets import services
@@ -61,6 +68,9 @@ PAGE_ACTION = {
     "ledger_business_profile": Action.CONFIGURE,
     "invoice_": Action.READ_INVOICES,
     "inbound_": Action.MANAGE_INBOUND,
+    # The email outbox and each client's notification rules: Admins only.
+    "outbox": Action.CONFIGURE,
+    "notification_rule": Action.CONFIGURE,
 }
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
@@ -89,6 +99,9 @@ MAY_BE_MISSING = {
     "ledger_journal_reverse",
     "invoice_pdf",
     "notice_read",
+    # The walk's client is on the default rules: it has no rule rows to open.
+    "notification_rule_channels",
+    "notification_rule_remove",
 }
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
@@ -132,6 +145,8 @@ def _fill(route, ticket, attachment, delivery, credentials, notice):
         .replace("<int:bill_id>", "1")
         .replace("<int:entry_number>", "1")
         .replace("<str:label>", "G1")
+        .replace("<int:email_id>", str(EmailDelivery.objects.order_by("pk")[0].pk))
+        .replace("<int:rule_id>", "1")
     )
 
 
@@ -181,6 +196,9 @@ def _state(ticket):
         list(BillingAgreement.objects.values()),
         list(BusinessProfile.objects.values()),
         list(Notice.objects.values()),
+        list(EmailDelivery.objects.values()),
+        list(NotificationRule.objects.values()),
+        list(EmailPreference.objects.values()),
     )
 
 
