@@ -135,6 +135,14 @@ def _described(rule: NotificationRule) -> dict:
     }
 
 
+def check_rule(client, *, event: str, stage: str, audience: str, user) -> None:
+    """Refuse a rule `client` may not have; Django's admin asks this too."""
+    if event not in NotifyEvent.values or audience not in Audience.values:
+        raise ValidationFailed("Choose an event and an audience.", code="rule_invalid")
+    _clean_stage(event, stage)
+    _clean_user(client, audience, user)
+
+
 def _clean_user(client, audience: str, user) -> None:
     """A named person must be MSP staff, and only the named-staff audience has one.
 
@@ -203,10 +211,7 @@ def add_rule(
     Without that copy, its first own row would replace every default at once.
     """
     _require_configure(actor)
-    if event not in NotifyEvent.values or audience not in Audience.values:
-        raise ValidationFailed("Choose an event and an audience.", code="rule_invalid")
-    _clean_stage(event, stage)
-    _clean_user(client, audience, user)
+    check_rule(client, event=event, stage=stage, audience=audience, user=user)
     install_defaults(client)
     same = NotificationRule.objects.filter(
         client=client, event=event, stage=stage, audience=audience, user=user
