@@ -8,6 +8,8 @@ from . import (
     ledger_books,
     ledger_notes,
     notices,
+    notification_rules,
+    outbox,
     reports,
     sla_config,
     views,
@@ -163,6 +165,38 @@ urlpatterns = [
         "webhooks/deliveries/<int:delivery_id>/replay/",
         webhooks.webhook_replay,
         name="webhook_replay",
+    ),
+    path("outbox/", outbox.outbox_list, name="outbox"),
+    path("outbox/<int:email_id>/", outbox.outbox_email, name="outbox_email"),
+    path(
+        "outbox/<int:email_id>/resend/",
+        outbox.outbox_resend,
+        name="outbox_resend",
+    ),
+    path(
+        "notification-rules/",
+        notification_rules.rules_index,
+        name="notification_rules_index",
+    ),
+    path(
+        "clients/<int:client_id>/notification-rules/",
+        notification_rules.client_rules,
+        name="notification_rules",
+    ),
+    path(
+        "clients/<int:client_id>/notification-rules/restore/",
+        notification_rules.rules_restore,
+        name="notification_rules_restore",
+    ),
+    path(
+        "clients/<int:client_id>/notification-rules/<int:rule_id>/",
+        notification_rules.rule_channels,
+        name="notification_rule_channels",
+    ),
+    path(
+        "clients/<int:client_id>/notification-rules/<int:rule_id>/remove/",
+        notification_rules.rule_remove,
+        name="notification_rule_remove",
     ),
     path("ledger/", ledger.ledger_home, name="ledger_home"),
     path(

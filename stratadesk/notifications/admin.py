@@ -1,14 +1,42 @@
 """Notification rules and the outbox, as Admins see them in Django's admin."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from stratadesk.core.admin_audit import AuditedAdmin
+from stratadesk.core.errors import ValidationFailed
 from stratadesk.notifications import rules
 from stratadesk.notifications.models import EmailDelivery, NotificationRule
 
 
+class NotificationRuleForm(forms.ModelForm):
+    """The console's checks on a rule, so the admin saves none the console refuses."""
+
+    class Meta:
+        model = NotificationRule
+        fields = ["client", "event", "stage", "audience", "user", "email", "in_app"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("client") is None:
+            return cleaned
+        try:
+            rules.check_rule(
+                cleaned["client"],
+                event=cleaned.get("event", ""),
+                stage=cleaned.get("stage", ""),
+                audience=cleaned.get("audience", ""),
+                user=cleaned.get("user"),
+            )
+        except ValidationFailed as exc:
+            raise ValidationError(exc.fields or exc.message) from None
+        return cleaned
+
+
 @admin.register(NotificationRule)
 class NotificationRuleAdmin(AuditedAdmin, admin.ModelAdmin):
+    form = NotificationRuleForm
     list_display = ["client", "event", "stage", "audience", "user", "email", "in_app"]
     list_filter = ["client", "event", "audience", "email", "in_app"]
     list_editable = ["email", "in_app"]

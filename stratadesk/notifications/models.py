@@ -154,6 +154,10 @@ class EmailTopic(models.TextChoices):
     # Staff topics, chosen on the console's notifications page.
     ASSIGNED_WORK = "assigned_work", "Tickets assigned to me, and SVR decisions"
     SLA_ALERTS = "sla_alerts", "SLA warnings, breaches and escalations"
+    TICKET_ACTIVITY = (
+        "ticket_activity",
+        "New tickets, public replies and stage changes, where a rule emails me",
+    )
 
 
 CLIENT_TOPICS = (
@@ -161,7 +165,11 @@ CLIENT_TOPICS = (
     EmailTopic.SVR_REQUESTS,
     EmailTopic.SLA_NOTICES,
 )
-STAFF_TOPICS = (EmailTopic.ASSIGNED_WORK, EmailTopic.SLA_ALERTS)
+STAFF_TOPICS = (
+    EmailTopic.ASSIGNED_WORK,
+    EmailTopic.SLA_ALERTS,
+    EmailTopic.TICKET_ACTIVITY,
+)
 
 
 # The emails each topic covers (notifications/email/<template>.*). An email not
@@ -181,6 +189,14 @@ TOPIC_OF_EVENT = {
     "sla_warning": EmailTopic.SLA_ALERTS,
     "sla_breached": EmailTopic.SLA_ALERTS,
     "sla_escalated": EmailTopic.SLA_ALERTS,
+}
+# The same emails as a staff member chooses them: what a client reads as news of its
+# own ticket is, for the desk, activity on tickets they work. The default rules email
+# staff none of these; a client's rules may.
+STAFF_TOPIC_OF_EVENT = {
+    "ticket_created": EmailTopic.TICKET_ACTIVITY,
+    "ticket_stage_changed": EmailTopic.TICKET_ACTIVITY,
+    "ticket_commented": EmailTopic.TICKET_ACTIVITY,
 }
 
 

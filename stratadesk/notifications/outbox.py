@@ -17,9 +17,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 
-from stratadesk.core import clock
+from stratadesk.core import audit, clock
+from stratadesk.core.errors import Conflict, PermissionDenied
 from stratadesk.notifications.models import EmailDelivery, EmailStatus
 from stratadesk.notifications.tasks import send_email
+from stratadesk.people.permissions import Action, can
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ SENDING_LEASE = timedelta(minutes=15)
 # A pending delivery this far past due has lost its task.
 STALLED_AFTER = timedelta(minutes=10)
 LOGO_CID = "brand-logo"
+# The last error of a delivery whose worker died mid-send (resume_stalled).
+STOPPED_MID_SEND = "The worker stopped while sending; it may or may not have gone."
 
 
 def send(delivery_id: int) -> None:
@@ -222,7 +226,7 @@ def resume_stalled() -> dict[str, int]:
     ).update(
         status=EmailStatus.FAILED,
         sending_since=None,
-        last_error="The worker stopped while sending; it may or may not have gone.",
+        last_error=STOPPED_MID_SEND,
     )
     cutoff = now - STALLED_AFTER
     # A first attempt has no next_attempt_at: it was due when it was queued.
@@ -242,3 +246,67 @@ def resume_stalled() -> dict[str, int]:
             "email deliveries resumed", extra={"lost": lost, "resumed": len(stalled)}
         )
     return {"lost": lost, "resumed": len(stalled)}
+
+
+def may_have_gone(delivery) -> bool:
+    """Failed because its worker died mid-send: the recipient may have it already."""
+    return (
+        delivery.status == EmailStatus.FAILED
+        and delivery.last_error == STOPPED_MID_SEND
+    )
+
+
+@transaction.atomic
+def retry_failed(actor, delivery) -> EmailDelivery:
+    """Send a failed delivery again: pending now, a fresh run of retries, a task queued.
+
+    Only a failed delivery is sent again; one that is sent, being sent or waiting is
+    refused and left as it was. A delivery that may already have gone (its worker
+    died mid-send) is sent again too: the person asking was shown that it might
+    arrive twice, and asked anyway.
+    """
+    if not (actor.is_system or can(actor.user, Action.CONFIGURE)):
+        raise PermissionDenied("Only Admins send emails again.")
+    locked = EmailDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if locked.status != EmailStatus.FAILED:
+        raise Conflict(
+            f"This email is {locked.get_status_display().lower()}; only a failed "
+            "email can be sent again.",
+            code="email_not_failed",
+        )
+
+    previous = {
+        "attempts": locked.attempt_count,
+        "error": locked.last_error,
+        "may_have_gone": may_have_gone(locked),
+    }
+    locked.status = EmailStatus.PENDING
+    locked.attempt_count = 0
+    # Due now, so resume_stalled() counts its wait from the resend, not creation.
+    locked.next_attempt_at = clock.now()
+    locked.sending_since = None
+    locked.last_error = ""
+    locked.save(
+        update_fields=[
+            "status",
+            "attempt_count",
+            "next_attempt_at",
+            "sending_since",
+            "last_error",
+        ]
+    )
+    audit.record(
+        actor,
+        "email.resent",
+        locked,
+        client=locked.client,
+        data={"to": locked.to_address, "template": locked.template, **previous},
+    )
+    # The database task backend writes this row in our transaction: the task exists
+    # exactly when the delivery is pending again.
+    send_email.enqueue(delivery_id=locked.pk)
+    logger.info(
+        "email queued to be sent again",
+        extra={"delivery_id": locked.pk, "may_have_gone": previous["may_have_gone"]},
+    )
+    return locked

@@ -19,6 +19,7 @@ from django.utils import timezone
 from stratadesk.core import audit, clock
 from stratadesk.notifications.models import (
     CLIENT_TOPICS,
+    STAFF_TOPIC_OF_EVENT,
     STAFF_TOPICS,
     TOPIC_OF_EVENT,
     EmailDelivery,
@@ -163,21 +164,38 @@ def _headers(ticket, recipient) -> dict[str, str]:
 
 
 def wanting(template: str, recipients: list[Recipient]) -> list[Recipient]:
-    """The recipients who have not turned off the email topic of `template`."""
-    topic = TOPIC_OF_EVENT.get(template)
-    users = [recipient.user.pk for recipient in recipients if recipient.user]
-    if topic is None or not users:
+    """The recipients who have not turned off the email topic of `template`.
+
+    Staff and client users choose from their own topics (topics_of), so the topic
+    of one template may differ between them.
+    """
+    topics = {
+        recipient.user.pk: topic_of(template, recipient)
+        for recipient in recipients
+        if recipient.user is not None
+    }
+    if not any(topics.values()):
         return recipients
     declined = set(
         EmailPreference.objects.filter(
-            topic=topic, email=False, user_id__in=users
-        ).values_list("user_id", flat=True)
+            topic__in={topic for topic in topics.values() if topic},
+            email=False,
+            user_id__in=topics,
+        ).values_list("user_id", "topic")
     )
     return [
         recipient
         for recipient in recipients
-        if recipient.user is None or recipient.user.pk not in declined
+        if recipient.user is None
+        or (recipient.user.pk, topics[recipient.user.pk]) not in declined
     ]
+
+
+def topic_of(template: str, recipient: Recipient) -> str | None:
+    """The topic `recipient` turns `template` off by; None when it is always sent."""
+    if not recipient.is_client and template in STAFF_TOPIC_OF_EVENT:
+        return STAFF_TOPIC_OF_EVENT[template]
+    return TOPIC_OF_EVENT.get(template)
 
 
 def topics_of(user) -> tuple[str, ...]:

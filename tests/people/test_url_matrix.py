@@ -26,7 +26,14 @@ from stratadesk.ledger.models import (
     UnbilledCharge,
 )
 from stratadesk.notifications import webhooks
-from stratadesk.notifications.models import Notice, WebhookDelivery, WebhookEndpoint
+from stratadesk.notifications.models import (
+    EmailDelivery,
+    EmailPreference,
+    Notice,
+    NotificationRule,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from stratadesk.people.permissions import Action, can
 from stratadesk.sla.models import (
     Calendar,
@@ -71,6 +78,9 @@ PAGE_ACTION = {
     "ledger_business_profile": Action.CONFIGURE,
     "invoice_": Action.READ_INVOICES,
     "inbound_": Action.MANAGE_INBOUND,
+    # The email outbox and each client's notification rules: Admins only.
+    "outbox": Action.CONFIGURE,
+    "notification_rule": Action.CONFIGURE,
 }
 REFUSED = {403, 404}
 # Pages of an object the walk may not have (the ticket has no SVR, the client no
@@ -104,6 +114,9 @@ MAY_BE_MISSING = {
     "invoice_pdf",
     "invoice_note_pdf",
     "notice_read",
+    # The walk's client is on the default rules: it has no rule rows to open.
+    "notification_rule_channels",
+    "notification_rule_remove",
 }
 # Open to anyone (sign-in), or needing query parameters to mean anything.
 ADMIN_SKIPPED = {"login", "logout", "autocomplete"}
@@ -153,6 +166,7 @@ def _fill(route, ticket, attachment, delivery, credentials, notice, sla):
         .replace("<int:holiday_id>", str(holiday.pk))
         .replace("<int:policy_id>", str(policy.pk))
         .replace("<int:rule_id>", str(rule.pk))
+        .replace("<int:email_id>", str(EmailDelivery.objects.order_by("pk")[0].pk))
     )
 
 
@@ -209,6 +223,9 @@ def _state(ticket):
         list(SlaPolicy.objects.values()),
         list(SlaTarget.objects.values()),
         list(EscalationRule.objects.values()),
+        list(EmailDelivery.objects.values()),
+        list(NotificationRule.objects.values()),
+        list(EmailPreference.objects.values()),
     )
 
 
