@@ -26,10 +26,10 @@ from stratadesk.core.errors import DomainError
 from stratadesk.core.models import Channel
 from stratadesk.ledger import bas, billing, documents, gst, selectors, services
 from stratadesk.ledger.models import (
-    AdjustmentNote,
     BadDebt,
     Bill,
     InvoiceStatus,
+    JournalEntry,
     LedgerSettings,
     LodgedPeriod,
     Payment,
@@ -755,14 +755,16 @@ def _document_links(facts) -> dict:
         links["invoice", pk] = _url("console:ledger_invoice", invoice_id=pk)
     for pk in ids.get("bill", ()):
         links["bill", pk] = _url("console:ledger_bill", bill_id=pk)
-    # Notes and bad debts are shown on the invoice they adjust.
-    for model in (AdjustmentNote, BadDebt):
-        name = model._meta.model_name
-        rows = model.objects.filter(pk__in=ids.get(name, ())).values_list(
-            "pk", "invoice_id"
+    for pk in ids.get("adjustmentnote", ()):
+        links["adjustmentnote", pk] = _url("console:ledger_note", note_id=pk)
+    debts = BadDebt.objects.filter(pk__in=ids.get("baddebt", ()))
+    for pk, invoice_id in debts.values_list("pk", "invoice_id"):
+        links["baddebt", pk] = _url(
+            "console:ledger_invoice_bad_debt", invoice_id=invoice_id
         )
-        for pk, invoice_id in rows:
-            links[name, pk] = _url("console:ledger_invoice", invoice_id=invoice_id)
+    entries = JournalEntry.objects.filter(pk__in=ids.get("journalentry", ()))
+    for pk, number in entries.values_list("pk", "number"):
+        links["journalentry", pk] = _url("console:ledger_journal", entry_number=number)
     return links
 
 

@@ -296,6 +296,28 @@ def test_a_label_drills_down_to_its_documents(quarter, login, books):
     assert free.reference_number in g5
 
 
+def test_journals_and_notes_drill_down_to_their_own_pages(books, login):
+    alex = actor(books.alex)
+    invoice = _issued(books, "100.00", day=date(2025, 6, 5))
+    note = services.issue_adjustment_note(
+        alex,
+        invoice,
+        day=date(2025, 8, 1),
+        reason="Overcharged",
+        lines=[{"description": "Work", "unit_price": D("10.00"), "tax_code": "GST"}],
+    )
+    wages = services.post_wages(
+        alex, day=date(2025, 8, 15), gross="1000.00", withheld="200.00"
+    )
+    client = login(books.alex)
+
+    g18 = client.get("/console/ledger/bas/labels/G18/", QUARTER).text
+    w1 = client.get("/console/ledger/bas/labels/W1/", QUARTER).text
+
+    assert f'href="/console/ledger/notes/{note.pk}/"' in g18
+    assert f'href="/console/ledger/journals/{wages.number}/"' in w1
+
+
 def test_the_bas_downloads_as_csv(quarter, login, books):
     client = login(books.alex)
 
