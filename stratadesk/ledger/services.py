@@ -168,7 +168,9 @@ def _locked_draft(invoice) -> Invoice:
             "raise an adjustment note to correct it.",
             code="invoice_issued",
         )
-    refuse_lodged(locked.issue_date, "an invoice")
+    # A draft posts nothing, so its date may sit in a lodged period: it can still be
+    # re-dated, edited or deleted (releasing its charges); only issuing it there is
+    # refused, by issue_invoice.
     return locked
 
 
@@ -940,6 +942,15 @@ def _allocate(amount: Decimal, allocations, *, day, client=None, supplier=None):
             "Allocate the payment to at least one document.", code="no_allocation"
         )
 
+    # Each document once: two shares of one invoice would each be checked against
+    # the same balance, and the second saved over the first.
+    named = [document.pk for document, _ in allocations]
+    if len(named) != len(set(named)):
+        raise ValidationFailed(
+            "Allocate to each document once, with its whole share.",
+            code="duplicate_allocation",
+        )
+
     checked = []
     for document, share in allocations:
         share = _money(share, "allocation")
@@ -1036,12 +1047,38 @@ def make_payment(
 # Bad debts ------------------------------------------------------------------------
 
 
-def _gst_share(invoice: Invoice, amount: Decimal) -> Decimal:
-    """The GST in `amount` of the invoice: its proportion of the invoice's GST."""
+def _gst_written_off(invoice: Invoice, amount: Decimal) -> Decimal:
+    """The GST in `amount` written off: its share of the GST still on the invoice.
+
+    Credits come off first, with their own GST: once a note has credited the
+    taxable lines, what is left owing may be GST-free and carry no GST at all.
+    """
     if LedgerSettings.current().basis != Basis.ACCRUALS:
         # On the cash basis unpaid GST was never reported, so there is none to adjust.
         return ZERO
-    return gst.cents(invoice.gst_total * amount / invoice.total)
+    notes = invoice.adjustment_notes.all()
+    gross = invoice.total - sum((note.total for note in notes), ZERO)
+    tax = invoice.gst_total - sum((note.gst_total for note in notes), ZERO)
+    if gross <= ZERO or tax <= ZERO:
+        return ZERO
+    write_offs = invoice.bad_debts.filter(kind=BadDebtKind.WRITE_OFF)
+    already = sum((debt.gst_adjustment for debt in write_offs), ZERO)
+    return min(gst.cents(tax * amount / gross), max(tax - already, ZERO))
+
+
+def _gst_recovered(invoice: Invoice, amount: Decimal) -> Decimal:
+    """The GST in `amount` recovered: the written-off GST in proportion, worked out
+    cumulatively so that recovering a debt in parts gives back exactly its GST."""
+    debts = list(invoice.bad_debts.all())
+    written = [d for d in debts if d.kind == BadDebtKind.WRITE_OFF]
+    recovered = [d for d in debts if d.kind == BadDebtKind.RECOVERY]
+    written_gst = sum((d.gst_adjustment for d in written), ZERO)
+    before = sum((d.amount for d in recovered), ZERO)
+    given_back = sum((d.gst_adjustment for d in recovered), ZERO)
+    reached = gst.cash_attributed(
+        written_gst, sum((d.amount for d in written), ZERO), before + amount
+    )
+    return max(reached - given_back, ZERO)
 
 
 @transaction.atomic
@@ -1059,7 +1096,7 @@ def write_off_bad_debt(
             code="overallocated",
         )
 
-    gst_part = _gst_share(locked, amount)
+    gst_part = _gst_written_off(locked, amount)
     written = BadDebt(
         invoice=locked,
         kind=BadDebtKind.WRITE_OFF,
@@ -1116,7 +1153,7 @@ def recover_bad_debt(actor, invoice, *, day: date, amount, reason: str = "") -> 
             "Only an amount written off and not yet recovered may be recovered."
         )
 
-    gst_part = _gst_share(locked, amount)
+    gst_part = _gst_recovered(locked, amount)
     recovery = BadDebt(
         invoice=locked,
         kind=BadDebtKind.RECOVERY,

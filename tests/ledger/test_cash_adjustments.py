@@ -298,3 +298,63 @@ class TestCashPeriodsStayPut(HypothesisTestCase):
 
 def _nonzero(figures: dict) -> dict:
     return {label: value for label, value in figures.items() if value}
+
+
+# Review findings: allocations and bad debts ----------------------------------------
+
+
+def test_one_invoice_twice_in_a_payment_is_refused(books):
+    invoice = books.invoice((D("160"), "GST", True))
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.receive_payment(
+            books.alex,
+            client=invoice.client,
+            day=date(2025, 7, 10),
+            amount=D("200"),
+            allocations=[(invoice, D("100")), (invoice, D("100"))],
+        )
+
+    assert refused.value.code == "duplicate_allocation"
+    assert not Payment.objects.exists()
+    assert Invoice.objects.get(pk=invoice.pk).amount_paid == 0
+
+
+def test_a_write_off_after_crediting_the_taxable_part_carries_no_gst(books):
+    invoice = books.invoice((D("1100"), "GST", True), (D("1000"), "FRE", True))
+    _credit(books, invoice, 1100, date(2025, 7, 10))
+
+    debt = services.write_off_bad_debt(
+        books.alex, invoice, day=date(2025, 10, 5), reason="Gone"
+    )
+
+    assert debt.gst_adjustment == 0
+    assert _labels(*QUARTERS[1], basis="accruals")["1B"] == 0
+
+
+def test_a_write_off_after_crediting_the_free_part_carries_all_the_gst(books):
+    invoice = books.invoice((D("1100"), "GST", True), (D("1000"), "FRE", True))
+    _credit(books, invoice, 1000, date(2025, 7, 10), code="FRE")
+
+    debt = services.write_off_bad_debt(
+        books.alex, invoice, day=date(2025, 10, 5), reason="Gone"
+    )
+
+    assert debt.gst_adjustment == D("100.00")
+
+
+def test_a_debt_recovered_in_parts_gives_back_exactly_its_gst(books):
+    invoice = books.invoice((D("100"), "GST", True))
+    written = services.write_off_bad_debt(
+        books.alex, invoice, day=date(2025, 8, 1), reason="Gone"
+    )
+
+    parts = [
+        services.recover_bad_debt(
+            books.alex, invoice, day=date(2025, 11, 1), amount=D("50")
+        ).gst_adjustment
+        for _ in range(2)
+    ]
+
+    assert written.gst_adjustment == D("9.09")
+    assert sum(parts) == D("9.09")

@@ -321,8 +321,6 @@ def test_nothing_is_created_inside_a_lodged_period(books, lodged):
     with pytest.raises(Conflict):
         services.issue_invoice(books.alex, lodged["draft"])
     with pytest.raises(Conflict):
-        services.update_draft_invoice(books.alex, lodged["draft"], notes="x")
-    with pytest.raises(Conflict):
         books.pay(lodged["issued"], 10, date(2025, 9, 30))
     with pytest.raises(Conflict):
         services.post_wages(books.alex, day=JULY, gross=100, withheld=10)
@@ -332,13 +330,24 @@ def test_nothing_is_created_inside_a_lodged_period(books, lodged):
     assert JournalEntry.objects.count() == count
 
 
-def test_a_draft_may_be_moved_out_of_a_lodged_period_only_by_a_new_draft(books, lodged):
-    # Its date is inside the lodged period, so even re-dating it is refused; the
-    # work is billed on a new draft dated in the open period.
-    with pytest.raises(Conflict):
-        services.update_draft_invoice(
-            books.alex, lodged["draft"], issue_date=date(2025, 10, 1)
-        )
+def test_a_draft_dated_in_a_lodged_period_is_re_dated_and_issued_in_the_open_one(
+    books, lodged
+):
+    # A draft posts nothing: it is moved to the open period, not stuck in the
+    # lodged one with the work it bills.
+    draft = services.update_draft_invoice(
+        books.alex, lodged["draft"], issue_date=date(2025, 10, 1)
+    )
+
+    issued = services.issue_invoice(books.alex, draft)
+
+    assert (issued.issue_date, issued.status) == (date(2025, 10, 1), "issued")
+
+
+def test_a_draft_dated_in_a_lodged_period_may_be_deleted(books, lodged):
+    services.delete_draft_invoice(books.alex, lodged["draft"])
+
+    assert not Invoice.objects.filter(pk=lodged["draft"].pk).exists()
 
 
 def test_corrections_land_in_the_open_period(books, lodged):
