@@ -1318,6 +1318,24 @@ def lodge_period(actor, *, start: date, end: date, basis: str | None = None):
     require_ledger(actor)
     if end < start:
         raise ValidationFailed("A period ends on or after it starts.")
+    # Only a whole BAS period that is over: a typed end of 2099 would otherwise lock
+    # the books for good, and half a quarter would split a period's own credits.
+    frequency = LedgerSettings.current().bas_frequency
+    whole = gst.period_containing(start, frequency)
+    if whole != (start, end):
+        length = "month" if frequency == gst.Frequency.MONTHLY else "quarter"
+        raise ValidationFailed(
+            f"A BAS period is a whole {length}: {start} falls in {whole[0]} to "
+            f"{whole[1]}.",
+            code="not_a_bas_period",
+            fields={"end": [f"Lodge {whole[0]} to {whole[1]}."]},
+        )
+    if end >= timezone.localdate(clock.now()):
+        raise ValidationFailed(
+            f"The period to {end} is not over yet; lodge it once it has ended.",
+            code="period_not_ended",
+            fields={"end": ["Not over yet."]},
+        )
     # Held until commit, so nothing posts into the period while its report is read.
     lock_lodgement()
     if LodgedPeriod.objects.filter(start__lte=end, end__gte=start).exists():

@@ -586,7 +586,7 @@ def test_lodging_a_period_locks_it_against_every_document(alex, quarter_g6):
             f"{LEDGER}/journals/wages",
             {"date": "2025-09-30", "gross": "1.00", "withheld": "0.00"},
         ),
-        alex.post(f"{LEDGER}/periods", {"start": "2025-09-01", "end": "2025-12-31"}),
+        alex.post(f"{LEDGER}/periods", {"start": "2025-07-01", "end": "2025-09-30"}),
     ]
 
     assert lodged.status_code == 201, lodged.content

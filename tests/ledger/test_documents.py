@@ -14,6 +14,7 @@ from stratadesk.ledger.models import (
     InvoiceStatus,
     JournalEntry,
     LedgerSettings,
+    LodgedPeriod,
     Supplier,
 )
 from tests.fixtures import actor
@@ -358,9 +359,26 @@ def test_corrections_land_in_the_open_period(books, lodged):
     assert (labels["G18"], labels["1B"]) == (11, 1)
 
 
-def test_an_overlapping_period_cannot_be_lodged_twice(books, lodged):
+def test_a_period_cannot_be_lodged_twice(books, lodged):
     with pytest.raises(Conflict):
-        services.lodge_period(books.alex, start=date(2025, 9, 1), end=date(2025, 9, 30))
+        services.lodge_period(books.alex, start=date(2025, 7, 1), end=date(2025, 9, 30))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        (date(2025, 10, 1), date(2025, 10, 15), "not_a_bas_period"),
+        (date(2025, 9, 1), date(2025, 12, 31), "not_a_bas_period"),
+        (date(2030, 1, 1), date(2099, 12, 31), "not_a_bas_period"),
+        (date(2099, 1, 1), date(2099, 3, 31), "period_not_ended"),
+    ],
+)
+def test_only_a_whole_period_that_is_over_is_lodged(books, start, end, code):
+    with pytest.raises(ValidationFailed) as refused:
+        services.lodge_period(books.alex, start=start, end=end)
+
+    assert refused.value.code == code
+    assert not LodgedPeriod.objects.exists()
 
 
 def test_on_the_cash_basis_a_credit_reduces_what_payments_collect(books):
