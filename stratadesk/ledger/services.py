@@ -96,6 +96,24 @@ def _gst_registered() -> bool:
     return profile.gst_registered if profile is not None else True
 
 
+def _refuse_without_supplier() -> None:
+    """An invoice or note names its supplier, and a tax invoice its ABN too: none is
+    issued until the business profile says who that is."""
+    profile = BusinessProfile.current()
+    if profile is None or not profile.legal_name.strip():
+        raise ValidationFailed(
+            "Set up the business profile (legal name and ABN) before issuing: every "
+            "invoice names its supplier.",
+            code="business_profile_missing",
+        )
+    if profile.gst_registered and not profile.abn:
+        raise ValidationFailed(
+            "A GST-registered business shows its ABN on every tax invoice; add it "
+            "to the business profile first.",
+            code="business_abn_missing",
+        )
+
+
 # Document lines -------------------------------------------------------------------
 
 
@@ -399,6 +417,7 @@ def issue_invoice(actor, invoice, *, issue_date: date | None = None) -> Invoice:
     lines = list(locked.lines.select_related("account"))
     if not lines:
         raise ValidationFailed("An invoice needs at least one line.", code="no_lines")
+    _refuse_without_supplier()
     registered = _gst_registered()
     totals = _work_out(lines, locked.rounding, registered=registered)
     if totals.gross <= ZERO:
@@ -517,6 +536,7 @@ def issue_adjustment_note(actor, invoice, *, day: date, reason: str, lines):
         )
     if day < locked.issue_date:
         raise ValidationFailed("An adjustment note cannot predate its invoice.")
+    _refuse_without_supplier()
 
     cleaned = _clean_lines(lines, gst.SALE_CODES, Account.for_role(SystemAccount.SALES))
     made = [AdjustmentLine(**line) for line in cleaned]

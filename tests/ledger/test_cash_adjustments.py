@@ -358,3 +358,23 @@ def test_a_debt_recovered_in_parts_gives_back_exactly_its_gst(books):
 
     assert written.gst_adjustment == D("9.09")
     assert sum(parts) == D("9.09")
+
+
+def test_no_invoice_is_issued_before_the_business_profile_names_its_supplier(world):
+    alex = actor(world.alex)
+    draft = services.create_invoice(
+        alex,
+        client=world.harbour,
+        issue_date=date(2025, 7, 5),
+        lines=[{"description": "Work", "unit_price": D("909.09"), "tax_code": "GST"}],
+    )
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.issue_invoice(alex, draft)
+    BusinessProfile.objects.create(legal_name="MSP", abn="", gst_registered=True)
+    with pytest.raises(ValidationFailed) as no_abn:
+        services.issue_invoice(alex, draft)
+
+    assert refused.value.code == "business_profile_missing"
+    assert no_abn.value.code == "business_abn_missing"
+    assert Invoice.objects.get(pk=draft.pk).status == "draft"

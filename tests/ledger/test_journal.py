@@ -123,8 +123,11 @@ class TestEveryPostedEntryBalances(HypothesisTestCase):
     def test_invoices_credits_and_payments_balance(self, lines, rule, percents):
         from stratadesk.ledger.models import LedgerSettings
 
+        from stratadesk.core.models import BusinessProfile
+
         world = World()
         alex = actor(world.alex)
+        BusinessProfile.objects.create(legal_name="MSP", abn="53004085616")
         LedgerSettings.objects.update_or_create(pk=1, defaults={"rounding": rule})
 
         invoice = services.create_invoice(

@@ -19,7 +19,7 @@ from drf_spectacular.generators import SchemaGenerator
 from stratadesk.api import keys
 from stratadesk.api.authentication import ApiClientPrincipal
 from stratadesk.api.models import KeyScope
-from stratadesk.core.models import AuditEvent
+from stratadesk.core.models import AuditEvent, BusinessProfile
 from stratadesk.ledger import services as ledger
 from stratadesk.ledger.models import (
     BadDebt,
@@ -197,6 +197,9 @@ class Scene:
         self._books(actor(world.alex))
 
     def _books(self, alex):
+        BusinessProfile.objects.create(
+            legal_name="Stratadesk Demo MSP Pty Ltd", abn="53004085616"
+        )
         line = {"description": "Support", "unit_price": "110.00", "tax_code": "GST"}
         self.draft = ledger.create_invoice(
             alex, client=self.world.harbour, lines=[line]
