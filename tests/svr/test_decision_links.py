@@ -375,6 +375,21 @@ def test_link_pages_keep_the_token_to_themselves(world, lee, client):
     assert Session.objects.count() == 0
 
 
+def test_a_browser_decides_with_no_cookie_at_all(world, lee):
+    # A real browser sends no Referer, and Origin: null, under the page's policy.
+    browser = Client(enforce_csrf_checks=True)
+    ticket = world.ticket_at("svr_pending")
+    token = _token_in("svr_issued", "lee@harbour.test")
+
+    page = browser.get(_page(token))
+    done = _approve(browser, token)
+
+    assert not page.cookies and not done.cookies
+    assert done.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.stage == Stage.CLOSED
+
+
 def test_the_page_wears_the_clients_branding(world, lee, client):
     from stratadesk.clients.models import PortalBranding
 
