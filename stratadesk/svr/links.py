@@ -1,10 +1,10 @@
 """Decision links: how an approver without a portal login decides an SVR by email.
 
 Each SVR email (issue and reminder) to an approver contact without an active portal
-login carries a link with a random token of its own. Only the token's SHA-256 is
-stored, as for reply tokens (inbound.addresses), so the table cannot be turned back
-into working links. A link is bound to one SVR version and one contact, and works
-only while all of these hold:
+login carries a link with a random token of its own, minted as the email is sent.
+Only the token's SHA-256 is stored, as for reply tokens (inbound.addresses), and the
+outbox keeps the email with a placeholder, so nothing stored opens a report. A link
+is bound to one SVR version and one contact, and works only while all of these hold:
 
 - the version is still pending and its ticket in SVR Pending (not decided, not
   replaced by a new version, not closed by override or auto-approval);
@@ -38,6 +38,8 @@ TOKEN_BYTES = 32
 _TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 DECISIONS = ("approve_svr", "reject_svr")
+# Where the token goes in an email as composed and kept; see email_context.
+PLACEHOLDER = "decision-link-token"
 
 
 def digest(token: str) -> str:
@@ -70,9 +72,11 @@ def url_for(token: str) -> str:
 
 
 def email_context(svr):
-    """For notify(personal=...): a fresh link for each approver who needs one.
+    """For notify(personal=...): a link placeholder for each approver who needs one.
 
-    Called once for each email actually queued, so a link exists only in an email.
+    The email is kept in the outbox as composed, so it carries the placeholder, not
+    a token: fill_in() mints the token as the email is sent, and it then exists only
+    in the message that went (an Admin reading the outbox sees no working link).
     """
     from stratadesk.svr.services import awaited_approvers
 
@@ -83,11 +87,33 @@ def email_context(svr):
         if not awaited_approvers(svr).filter(pk=contact.pk).exists():
             return {}
         return {
-            "decision_url": url_for(mint(svr, contact)),
+            "decision_url": url_for(PLACEHOLDER),
             "link_days": settings.SVR_LINK_DAYS,
         }
 
     return personal
+
+
+def fill_in(delivery) -> tuple[str, str]:
+    """The delivery's text and HTML with a freshly minted link for its placeholder.
+
+    Only an SVR email to one of that SVR's approvers is filled in; a retried send
+    mints another link, and the one before it, never delivered, simply expires.
+    """
+    from stratadesk.svr.models import ServiceVerificationReport
+
+    text, html = delivery.body_text, delivery.body_html
+    if delivery.attach_svr is None or delivery.contact_id is None:
+        return text, html
+    if PLACEHOLDER not in text and PLACEHOLDER not in html:
+        return text, html
+    svr = ServiceVerificationReport.objects.filter(
+        pk=delivery.attach_svr, approvers=delivery.contact_id
+    ).first()
+    if svr is None:
+        return text, html
+    token = mint(svr, delivery.contact)
+    return text.replace(PLACEHOLDER, token), html.replace(PLACEHOLDER, token)
 
 
 def find_live(token: str) -> SvrDecisionLink | None:
