@@ -29,7 +29,11 @@ from stratadesk.core import clock
 from stratadesk.core.errors import NotFound
 from stratadesk.core.models import Channel
 from stratadesk.people.actors import Actor
-from stratadesk.svr.models import SvrDecisionLink, SvrStatus
+from stratadesk.svr.models import (
+    ServiceVerificationReport,
+    SvrDecisionLink,
+    SvrStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +104,6 @@ def fill_in(delivery) -> tuple[str, str]:
     Only an SVR email to one of that SVR's approvers is filled in; a retried send
     mints another link, and the one before it, never delivered, simply expires.
     """
-    from stratadesk.svr.models import ServiceVerificationReport
-
     text, html = delivery.body_text, delivery.body_html
     if delivery.attach_svr is None or delivery.contact_id is None:
         return text, html
