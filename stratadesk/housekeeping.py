@@ -16,6 +16,7 @@ from stratadesk.api import idempotency
 from stratadesk.core import clock, submissions
 from stratadesk.core.periodic import schedule_if_idle
 from stratadesk.notifications import outbox, webhooks
+from stratadesk.svr import links
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ def run_once() -> dict[str, int]:
     done = {
         "idempotency_records_purged": idempotency.purge_expired(),
         "submission_tokens_purged": submissions.purge(),
+        "svr_links_purged": links.purge_expired(),
         "webhook_deliveries_resumed": webhooks.resume_stalled(),
     }
     emails = outbox.resume_stalled()

@@ -174,6 +174,13 @@ AXES_CLIENT_IP_CALLABLE = "stratadesk.people.lockout.client_ip"
 # Reverse proxies in front of Stratadesk that append to X-Forwarded-For; 0 trusts
 # only the connection's own address.
 TRUSTED_PROXY_COUNT = env_int("STRATADESK_TRUSTED_PROXY_COUNT", 0)
+# An approver without a portal login decides an SVR by the link in its email
+# (stratadesk/svr/links.py). A link lasts this many days at most; it stops working
+# sooner once the report no longer waits for that approver.
+SVR_LINK_DAYS = env_int("STRATADESK_SVR_LINK_DAYS", 30, minimum=1)
+# Wrong links from one address before its link pages are refused for the sign-in
+# cool-off (AXES_COOLOFF_TIME), so tokens cannot be guessed at speed.
+SVR_LINK_FAILURE_LIMIT = env_int("STRATADESK_SVR_LINK_FAILURE_LIMIT", 10, minimum=1)
 # Two-factor sign-in is each staff member's choice; when this is on, staff without it
 # must set it up before anything else (stratadesk/people/two_factor.py).
 REQUIRE_STAFF_TWO_FACTOR = env_bool("STRATADESK_REQUIRE_STAFF_2FA", False)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("logout/", SignOutView.as_view(), name="logout"),
     path("console/", include("stratadesk.console.urls")),
     path("portal/", include("stratadesk.portal.urls")),
+    # An SVR approver without a login decides by the link in its email.
+    path("svr/approve/", include("stratadesk.portal.link_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("stratadesk.api.urls")),
     # Any other /api/ address still answers as the API does.

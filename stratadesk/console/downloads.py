@@ -41,6 +41,11 @@ def svr_pdf_response(user, ticket, version) -> FileResponse:
     svr = ticket.svrs.filter(version=version).exclude(pdf="").first()
     if svr is None:
         raise Http404("No such SVR document.")
+    return svr_pdf_file(ticket, svr)
+
+
+def svr_pdf_file(ticket, svr) -> FileResponse:
+    """The rendered PDF of `svr`, as a download; the caller checked who may have it."""
     response = FileResponse(
         svr.pdf.open("rb"),
         as_attachment=True,

@@ -64,6 +64,7 @@ def notify(
     attach_invoice=None,
     attach_adjustment_note=None,
     people: bool = True,
+    personal=None,
     **context,
 ) -> dict[str, int]:
     """Tell `event` about `ticket` (or `client`) by the client's rules.
@@ -73,6 +74,8 @@ def notify(
     `targets` are the people an SLA escalation rule names; `exclude` users are told
     nothing (the person who made the change); `webhook` is (event type, payload
     data) for the client's endpoints; with `people` False only they are told.
+    `personal(recipient)` gives context for one email alone (an SVR decision link),
+    called only for an email that is queued.
     Caller holds the transaction of the change.
     """
     if event not in NotifyEvent.values:
@@ -113,6 +116,7 @@ def notify(
                 attach_adjustment_note=(
                     attach_adjustment_note if wanted.is_client else None
                 ),
+                personal=personal,
             )
     for recipient in notices:
         counts["notices"] += _notice(event, event_key, recipient, base, facts)

@@ -75,18 +75,23 @@ def _claim(delivery_id) -> EmailDelivery | None:
 
 
 def _message(delivery) -> EmailMultiAlternatives:
+    # Imported here: SVRs queue their emails through this package.
+    from stratadesk.svr import links
+
     headers = dict(delivery.headers)
     reply_to = headers.pop("Reply-To", None)
+    # An SVR decision link is minted as the email goes, never kept in the outbox.
+    body_text, body_html = links.fill_in(delivery)
     message = EmailMultiAlternatives(
         subject=delivery.subject,
-        body=delivery.body_text,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_address],
         reply_to=[reply_to] if reply_to else None,
         headers=headers,
     )
-    if delivery.body_html:
-        message.attach_alternative(delivery.body_html, "text/html")
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
     if f"cid:{LOGO_CID}" in delivery.body_html:
         _attach_logo(message, delivery.client_id)
     if delivery.attach_svr is not None:

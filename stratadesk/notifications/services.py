@@ -114,8 +114,13 @@ def queue_delivery(
     attach_svr=None,
     attach_invoice=None,
     attach_adjustment_note=None,
+    personal=None,
 ) -> int:
     """Compose and queue one email; 0 when this recipient already has it for `key`.
+
+    `personal(recipient)` adds context for this email alone; it is called only once
+    the email is known to be new, so what it makes (a decision link) is never made
+    for an email that is not sent.
 
     Call it inside the change's transaction: the row, its reply token and the task
     commit or roll back with the change.
@@ -126,6 +131,8 @@ def queue_delivery(
     # Times in an email read in the zone of the client it is about, as its portal
     # shows them; staff read theirs in the MSP's.
     zone = client.timezone if client is not None and recipient.is_client else None
+    if personal is not None:
+        context = {**context, **personal(recipient)}
     with timezone.override(zone) if zone else nullcontext():
         subject, text, html = compose(template, {"recipient": recipient, **context})
     try:

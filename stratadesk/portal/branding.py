@@ -31,7 +31,20 @@ def _etag(request):
 @client_required
 @condition(etag_func=_etag)
 def stylesheet(request):
-    branding = branding_of(request.user)
+    response = stylesheet_response(branding_of(request.user))
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@client_required
+def logo(request):
+    response = logo_response(branding_of(request.user))
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def stylesheet_response(branding) -> HttpResponse:
+    """The organisation's colours as CSS; 404 for an organisation without branding."""
     if branding is None:
         raise Http404("This organisation has no branding.")
     css = (
@@ -40,14 +53,10 @@ def stylesheet(request):
         f"  --brand-dark: {branding.brand_dark};\n"
         "}\n"
     )
-    response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
-@client_required
-def logo(request):
-    branding = branding_of(request.user)
+def logo_response(branding) -> FileResponse:
     if branding is None or not branding.logo:
         raise Http404("This organisation has no logo.")
     response = FileResponse(branding.logo.open("rb"))
@@ -57,7 +66,6 @@ def logo(request):
         response["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'unsafe-inline'"
         )
-    response["Cache-Control"] = "private, max-age=300"
     return response
 
 

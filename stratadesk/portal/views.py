@@ -131,7 +131,7 @@ def svr_decide(request, number, name):
     form = GateForm(move, ticket, request.POST)
     ticket.version = _posted_version(request)
     try:
-        _require_fingerprint(name, form)
+        require_fingerprint(name, form)
         moved = services.transition(
             _actor(request),
             ticket,
@@ -226,7 +226,7 @@ def ticket_transition(request, number, name):
     ticket.version = _posted_version(request)
     try:
         if form is not None:
-            _require_fingerprint(name, form)
+            require_fingerprint(name, form)
         moved = services.transition(
             _actor(request),
             ticket,
@@ -259,7 +259,7 @@ def preferences(request):
 # Helpers --------------------------------------------------------------------------
 
 
-def _require_fingerprint(name, form) -> None:
+def require_fingerprint(name, form) -> None:
     """An approval from the portal names the report it approves, always.
 
     The form carries the fingerprint of the report on the page; a post without one

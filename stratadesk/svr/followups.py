@@ -15,7 +15,7 @@ from stratadesk.core.errors import DomainError
 from stratadesk.notifications.dispatch import notify
 from stratadesk.notifications.models import NotifyEvent
 from stratadesk.people.actors import Actor
-from stratadesk.svr import services
+from stratadesk.svr import links, services
 from stratadesk.svr.models import ServiceVerificationReport, SvrStatus
 from stratadesk.tickets import services as tickets
 from stratadesk.tickets.models import Ticket
@@ -108,6 +108,7 @@ def _remind(svr_id, now) -> int:
         svr=svr,
         approvers=waiting,
         attach_svr=svr.pk,
+        personal=links.email_context(svr),
     )
     audit.record(
         SYSTEM,

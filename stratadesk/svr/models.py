@@ -123,3 +123,30 @@ class SvrApproval(models.Model):
 
     def __str__(self):
         return f"{self.typed_name} approved SVR {self.svr_id}"
+
+
+class SvrDecisionLink(models.Model):
+    """An emailed link by which one approver decides one SVR version without a login.
+
+    Only the SHA-256 of the link's token is kept; the token itself exists only in the
+    email. A link works while its SVR still awaits that approver and it has neither
+    expired nor been used (see svr.links).
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    svr = models.ForeignKey(
+        ServiceVerificationReport, on_delete=models.CASCADE, related_name="links"
+    )
+    contact = models.ForeignKey(
+        "clients.Contact", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["svr", "created_at", "pk"]
+        verbose_name = "SVR decision link"
+
+    def __str__(self):
+        return f"decision link of SVR {self.svr_id} for contact {self.contact_id}"

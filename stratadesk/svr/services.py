@@ -14,7 +14,7 @@ from stratadesk.notifications import webhooks
 from stratadesk.notifications.dispatch import notify
 from stratadesk.notifications.models import NotifyEvent, WebhookEvent
 from stratadesk.sla import services as sla
-from stratadesk.svr import documents
+from stratadesk.svr import documents, links
 from stratadesk.svr.models import ServiceVerificationReport, SvrApproval, SvrStatus
 
 # The decisions a client's system hears of. An Admin's override is not an approval,
@@ -163,6 +163,8 @@ def issue(actor, ticket, work_summary: str) -> ServiceVerificationReport:
         svr=svr,
         attach_svr=svr.pk,
         webhook=(WebhookEvent.SVR_ISSUED, webhooks.svr_data(svr)),
+        # Approvers without a portal login get a link to decide by instead.
+        personal=links.email_context(svr),
     )
     documents.queue_render(svr)
     return svr

@@ -123,3 +123,50 @@ def test_an_approver_approves_one_report_and_rejects_another(
         response = page.goto(f"/portal/tickets/{ticket.number}/svr/1/")
         assert response.status == 404
     _shot(page, "6-other-client-not-found")
+
+
+def test_an_approver_without_a_login_approves_from_the_emailed_link(
+    world, branded, page
+):
+    import re
+
+    from django.core import mail
+
+    from stratadesk.notifications.models import EmailDelivery
+    from stratadesk.notifications.tasks import send_email
+    from tests.fixtures import make_contact
+
+    make_contact(world.harbour, "Lee Nologin", "lee@harbour.test", is_approver=True)
+    ticket = world.ticket_at("svr_pending")
+    delivery = EmailDelivery.objects.get(
+        template="svr_issued", to_address="lee@harbour.test"
+    )
+    send_email.call(delivery_id=delivery.pk)
+    link = re.search(r"/svr/approve/[A-Za-z0-9_-]{43}/", mail.outbox[-1].body)
+    link = link.group(0)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    page.goto(link)
+    expect(page.get_by_text("Harbour Legal IT").first).to_be_visible()
+    expect(page.get_by_text("Total time")).to_be_visible()
+    page.locator("summary", has_text="Approve SVR").click()
+    page.locator("summary", has_text="Reject SVR").click()
+    _assert_labelled(page)
+    page.get_by_label("Type your full name").fill("Lee Nologin")
+    page.get_by_label("I confirm the work described").check()
+    button = page.get_by_role("button", name="Approve SVR")
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == BRAND_RGB
+    _shot(page, "6-link-pending")
+    button.click()
+    expect(page.locator("#svr-outcome")).to_contain_text("The ticket is now Closed.")
+    _shot(page, "7-link-approved")
+    # Nothing the strict CSP refused, nothing missing, no cookie at all.
+    assert errors == []
+    assert page.context.cookies() == []
+
+    # Used: the same link is now the plain "not found".
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    ticket.refresh_from_db()
+    assert ticket.stage == Stage.CLOSED

@@ -364,3 +364,55 @@ def test_the_admin_site_opens_only_to_admins(world, client, persona):
         assert all(s == 200 for p, s in statuses.items() if not p.endswith("/add/"))
     else:
         assert all(status == 302 for status in statuses.values()), statuses
+
+
+# SVR decision links (stratadesk/portal/decision_links.py) answer to the token in the
+# address alone, whoever is signed in: a token that works opens its page, and one
+# that does not is "not found" and changes nothing, for every persona alike.
+LINK_ROUTES = [
+    (route, name)
+    for route, namespace, name in _walk(get_resolver())
+    if namespace == "svr_link"
+]
+# Branding and the PDF exist only when the client has them or the worker has run.
+LINK_MAY_BE_MISSING = {"pdf", "branding_css", "branding_logo"}
+
+
+@pytest.fixture
+def live_link(world):
+    """A pending SVR's link for an approver without a login, and its ticket."""
+    from stratadesk.svr import links
+    from tests.fixtures import make_contact
+
+    lee = make_contact(
+        world.harbour, "Lee Nologin", "lee@harbour.test", is_approver=True
+    )
+    ticket = world.ticket_at("svr_pending")
+    return links.mint(ticket.svrs.get(), lee), ticket
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("route", "name"), LINK_ROUTES)
+def test_decision_links_answer_the_token_not_the_persona(
+    world, live_link, client, persona, route, name
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    user = None if persona == "anonymous" else getattr(world, persona)
+    if user is not None:
+        client.force_login(user)
+    token, ticket = live_link
+    before = _state(ticket)
+
+    works = client.get("/" + route.replace("<str:token>", token))
+    wrong = "/" + route.replace("<str:token>", "A" * 43)
+    got = client.get(wrong)
+    posted = client.post(wrong, {"decision": "reject_svr", "reject_svr-reason": "x"})
+
+    if name not in LINK_MAY_BE_MISSING:
+        assert works.status_code == 200, (route, works.status_code)
+    assert got.status_code == 404
+    assert posted.status_code in {404, 405}
+    assert _state(ticket) == before
+    cache.clear()
