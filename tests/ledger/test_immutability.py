@@ -5,6 +5,7 @@ meets the database's triggers (0003 and 0006 on PostgreSQL, 0008 on SQLite).
 Every refusal also checks that the row is as it was.
 """
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
@@ -367,3 +368,17 @@ def test_the_services_issue_pay_credit_write_off_recover_reverse_and_lodge(books
     with pytest.raises(Conflict) as late:
         books.pay(books.invoice((10, "GST"), day=date(2025, 10, 2)), 1, DAY)
     assert late.value.code == "period_lodged"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own triggers")
+def test_every_sqlite_trigger_is_installed(db):
+    # SQLite rebuilds a table to alter it, dropping its triggers with it; a later
+    # migration that alters a ledger table must install them again.
+    migration = importlib.import_module(
+        "stratadesk.ledger.migrations.0008_sqlite_ledger_guards"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        installed = {name for (name,) in cursor.fetchall()}
+
+    assert set(migration.TRIGGERS) <= installed

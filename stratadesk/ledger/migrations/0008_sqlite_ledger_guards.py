@@ -14,6 +14,10 @@ TRUNCATE, which fires none. The models and their querysets refuse deletes instea
 SQLite has no deferred triggers, so an entry's balance is checked by post_entry().
 
 The models also point their base manager at the refusing manager.
+
+SQLite alters a table by rebuilding it, which drops that table's triggers and fails
+on the others' triggers that name it. A later migration that alters one of these
+tables on SQLite runs backwards() before its change and forwards() after it.
 """
 
 from django.db import migrations
