@@ -1,7 +1,8 @@
 """The ledger: accounts, journal entries, the documents that post them, and the BAS.
 
 Rows are written only by stratadesk/ledger/services.py. Posted journal lines and
-issued invoices never change; on PostgreSQL triggers refuse it at the database too.
+issued invoices never change: the models and their querysets refuse it here, and
+triggers refuse it at the database too (migrations 0003, 0006 and 0008).
 """
 
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.db.models import Q, Sum
 
 from stratadesk.core import clock
 from stratadesk.core.abn import format_abn, validate_abn
+from stratadesk.core.errors import Conflict
 from stratadesk.ledger import gst
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -70,6 +72,56 @@ class Account(models.Model):
         return cls.objects.get(system_role=role)
 
 
+# Guards: what is posted or issued never changes --------------------------------
+
+
+def _entry_immutable(model, action: str) -> Conflict:
+    return Conflict(
+        f"Posted {model._meta.verbose_name_plural} are immutable: {action} refused. "
+        "Correct a posted entry with a reversing entry.",
+        code="entry_posted",
+    )
+
+
+class PostedQuerySet(models.QuerySet):
+    """Journal entries and lines: written once by post_entry, never in bulk after.
+
+    A queryset update() or delete() skips Model.save() and Model.delete(), so both
+    are refused here. Database flushes in tests do not come through the ORM.
+    """
+
+    def update(self, **kwargs):
+        raise _entry_immutable(self.model, "update")
+
+    def delete(self):
+        raise _entry_immutable(self.model, "delete")
+
+
+class PostedRow(models.Model):
+    """A row that is inserted once and then only read.
+
+    No service writes an unposted entry, so an existing row is always posted and
+    every save() of one is refused, as is every delete().
+    """
+
+    objects = PostedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        # Related lookups and Model.save() use the base manager; it refuses too.
+        base_manager_name = "objects"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or (
+            self.pk is not None and not kwargs.get("force_insert")
+        ):
+            raise _entry_immutable(type(self), "save")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise _entry_immutable(type(self), "delete")
+
+
 class EntryKind(models.TextChoices):
     INVOICE = "invoice", "Sales invoice"
     ADJUSTMENT = "adjustment", "Adjustment note"
@@ -82,7 +134,7 @@ class EntryKind(models.TextChoices):
     REVERSAL = "reversal", "Reversal"
 
 
-class JournalEntry(models.Model):
+class JournalEntry(PostedRow):
     """A posted, balanced set of journal lines. Posted entries never change."""
 
     number = models.PositiveIntegerField(unique=True)
@@ -109,7 +161,7 @@ class JournalEntry(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now)
 
-    class Meta:
+    class Meta(PostedRow.Meta):
         ordering = ["date", "number"]
         verbose_name_plural = "journal entries"
         indexes = [
@@ -132,7 +184,7 @@ class JournalEntry(models.Model):
         return debit == credit and debit > ZERO
 
 
-class JournalLine(models.Model):
+class JournalLine(PostedRow):
     entry = models.ForeignKey(
         JournalEntry, on_delete=models.PROTECT, related_name="lines"
     )
@@ -145,7 +197,7 @@ class JournalLine(models.Model):
     # lines on the GST and withholding accounts and the wages expense.
     bas_label = models.CharField(max_length=4, blank=True, db_index=True)
 
-    class Meta:
+    class Meta(PostedRow.Meta):
         ordering = ["entry", "id"]
         constraints = [
             models.CheckConstraint(
@@ -280,6 +332,62 @@ class PricedLine(models.Model):
         return self.net + self.gst
 
 
+# What an issued invoice prints and posts; the same columns PostgreSQL's trigger
+# freezes (migrations 0003 and 0006) and SQLite's (0008). Its payment state (status,
+# amounts paid, credited and written off) and its rendered PDF still move.
+INVOICE_FROZEN_FIELDS = (
+    "client",
+    "series",
+    "number",
+    "issue_date",
+    "due_date",
+    "rounding",
+    "tax_invoice",
+    "net_total",
+    "gst_total",
+    "total",
+    "journal_entry",
+    "notes",
+    "reference",
+    "period_start",
+    "period_end",
+)
+
+
+def _invoice_immutable(action: str, what: str = "An issued invoice") -> Conflict:
+    return Conflict(
+        f"{what} is immutable: {action} refused. "
+        "Raise an adjustment note to correct it.",
+        code="invoice_issued",
+    )
+
+
+def _frozen_names(names) -> set[str]:
+    """The frozen fields among `names`, which may be field names or attnames."""
+    frozen = set()
+    for name in names:
+        field = Invoice._meta.get_field(name.removesuffix("_id"))
+        if field.name in INVOICE_FROZEN_FIELDS:
+            frozen.add(field.name)
+    return frozen
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        reopening = kwargs.get("status") == InvoiceStatus.DRAFT
+        if (reopening or _frozen_names(kwargs)) and self._has_issued():
+            raise _invoice_immutable("update")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._has_issued():
+            raise _invoice_immutable("delete")
+        return super().delete()
+
+    def _has_issued(self) -> bool:
+        return self.exclude(status=InvoiceStatus.DRAFT).exists()
+
+
 class Invoice(models.Model):
     client = models.ForeignKey(
         "clients.ClientOrganisation", on_delete=models.PROTECT, related_name="invoices"
@@ -313,8 +421,12 @@ class Invoice(models.Model):
     pdf = models.FileField(upload_to="invoices/", blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvoiceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issue_date", "-number", "-id"]
+        # Related lookups and Model.save() use the base manager; it refuses too.
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number"], name="invoice_number_unique_per_series"
@@ -327,6 +439,53 @@ class Invoice(models.Model):
 
     def __str__(self):
         return self.reference_number or f"Draft invoice {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self._refuse_changing_issued(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_status() not in (None, InvoiceStatus.DRAFT):
+            raise _invoice_immutable("delete", what=self.reference_number)
+        return super().delete(*args, **kwargs)
+
+    def _stored_status(self) -> str | None:
+        if self.pk is None:
+            return None
+        return (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+
+    def _refuse_changing_issued(self, update_fields) -> None:
+        """Compare with the row as stored, as the trigger compares OLD with NEW.
+
+        The stored row decides, not the one this instance was loaded from, so a
+        stale copy of a draft cannot overwrite the invoice issued since.
+        """
+        if self.pk is None:
+            return
+        frozen = [Invoice._meta.get_field(name) for name in INVOICE_FROZEN_FIELDS]
+        stored = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values("status", *(field.attname for field in frozen))
+            .first()
+        )
+        if stored is None or stored["status"] == InvoiceStatus.DRAFT:
+            return
+
+        written = None if update_fields is None else _frozen_names(update_fields)
+        writes_status = update_fields is None or "status" in update_fields
+        if writes_status and self.status == InvoiceStatus.DRAFT:
+            raise _invoice_immutable("save", what=self.reference_number)
+        for field in frozen:
+            if written is not None and field.name not in written:
+                continue
+            if field.to_python(getattr(self, field.attname)) != stored[field.attname]:
+                raise _invoice_immutable("save", what=self.reference_number)
 
     @property
     def reference_number(self) -> str:
@@ -365,14 +524,62 @@ class Invoice(models.Model):
         return self.tax_invoice and gst.buyer_identity_required(self.total)
 
 
+class InvoiceLineQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        moved_to = kwargs.get("invoice", kwargs.get("invoice_id"))
+        if self._on_issued() or _is_issued(moved_to):
+            raise _invoice_immutable("update", what="A line of an issued invoice")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._on_issued():
+            raise _invoice_immutable("delete", what="A line of an issued invoice")
+        return super().delete()
+
+    def _on_issued(self) -> bool:
+        return self.exclude(invoice__status=InvoiceStatus.DRAFT).exists()
+
+
+def _is_issued(invoice) -> bool:
+    """Whether `invoice` (an Invoice, its pk, or None) is stored as issued."""
+    if invoice is None:
+        return False
+    pk = invoice.pk if isinstance(invoice, Invoice) else invoice
+    return (
+        Invoice._base_manager.filter(pk=pk).exclude(status=InvoiceStatus.DRAFT).exists()
+    )
+
+
 class InvoiceLine(PricedLine):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
     # The first day of the month whose monthly fee this line bills, so that no month
     # is billed twice; null on every other line.
     fee_month = models.DateField(null=True, blank=True, db_index=True)
 
+    objects = InvoiceLineQuerySet.as_manager()
+
     class Meta(PricedLine.Meta):
-        pass
+        base_manager_name = "objects"
+
+    def save(self, *args, **kwargs):
+        # A line moved between invoices leaves one and joins the other: neither
+        # may be issued, as PostgreSQL checks both OLD and NEW.
+        stored = None
+        if self.pk is not None:
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values_list("invoice_id", flat=True)
+                .first()
+            )
+        if _is_issued(self.invoice_id) or _is_issued(stored):
+            raise _invoice_immutable("save", what="A line of an issued invoice")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if _is_issued(self.invoice_id):
+            raise _invoice_immutable("delete", what="A line of an issued invoice")
+        return super().delete(*args, **kwargs)
 
 
 class AdjustmentNote(models.Model):

@@ -13,8 +13,6 @@ from stratadesk.core.errors import Conflict, ValidationFailed
 from stratadesk.ledger import services
 from stratadesk.ledger.models import (
     Account,
-    Invoice,
-    InvoiceLine,
     JournalEntry,
     JournalLine,
     LodgedPeriod,
@@ -194,6 +192,17 @@ def _refused(action) -> bool:
     return False
 
 
+def _sql(statement, *params):
+    """Raw SQL, around the models' and querysets' own refusals, to reach the
+    triggers themselves."""
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+
+    return run
+
+
 @postgres
 @pytest.mark.postgres_only
 def test_postgres_refuses_changing_a_posted_line(books):
@@ -201,12 +210,13 @@ def test_postgres_refuses_changing_a_posted_line(books):
     posted = invoice.journal_entry.lines.first()
 
     assert _refused(
-        lambda: JournalLine.objects.filter(pk=posted.pk).update(debit=D("1"))
+        _sql("UPDATE ledger_journalline SET debit = 1 WHERE id = %s", posted.pk)
     )
-    assert _refused(lambda: JournalLine.objects.filter(pk=posted.pk).delete())
+    assert _refused(_sql("DELETE FROM ledger_journalline WHERE id = %s", posted.pk))
     assert _refused(
-        lambda: JournalEntry.objects.filter(pk=invoice.journal_entry_id).update(
-            memo="rewritten"
+        _sql(
+            "UPDATE ledger_journalentry SET memo = 'rewritten' WHERE id = %s",
+            invoice.journal_entry_id,
         )
     )
 
@@ -241,13 +251,15 @@ def test_postgres_refuses_changing_an_issued_invoice(books):
     invoice = books.invoice((100, "GST"))
     line = invoice.lines.get()
 
-    assert _refused(lambda: Invoice.objects.filter(pk=invoice.pk).update(total=1))
     assert _refused(
-        lambda: InvoiceLine.objects.filter(pk=line.pk).update(unit_price=D("1"))
+        _sql("UPDATE ledger_invoice SET total = 1 WHERE id = %s", invoice.pk)
     )
-    assert _refused(lambda: Invoice.objects.filter(pk=invoice.pk).delete())
+    assert _refused(
+        _sql("UPDATE ledger_invoiceline SET unit_price = 1 WHERE id = %s", line.pk)
+    )
+    assert _refused(_sql("DELETE FROM ledger_invoice WHERE id = %s", invoice.pk))
     assert not _refused(
-        lambda: Invoice.objects.filter(pk=invoice.pk).update(status="paid")
+        _sql("UPDATE ledger_invoice SET status = 'paid' WHERE id = %s", invoice.pk)
     )
 
 
