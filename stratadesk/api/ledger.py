@@ -54,21 +54,26 @@ class LedgerCursor(TicketCursor):
     ordering = "-pk"
 
 
+def cursor_page(view, queryset, serializer):
+    """One page of `queryset`, newest first, written by `serializer`."""
+    paginator = LedgerCursor()
+    try:
+        rows = paginator.paginate_queryset(queryset, view.request, view=view)
+    except (ValueError, TypeError, OverflowError):
+        # A cursor that decodes but names no position this API ever gave.
+        raise ValidationFailed(
+            "The cursor is not valid; use the `next` link as given.",
+            code="invalid_cursor",
+            fields={"cursor": ["Not a cursor this API issued."]},
+        ) from None
+    return paginator.get_paginated_response(serializer(rows, many=True).data)
+
+
 class LedgerView(ApiView):
     permission_classes = [IsAuthenticated, KeepsLedger]
 
     def page(self, request, queryset, serializer):
-        paginator = LedgerCursor()
-        try:
-            rows = paginator.paginate_queryset(queryset, request, view=self)
-        except (ValueError, TypeError, OverflowError):
-            # A cursor that decodes but names no position this API ever gave.
-            raise ValidationFailed(
-                "The cursor is not valid; use the `next` link as given.",
-                code="invalid_cursor",
-                fields={"cursor": ["Not a cursor this API issued."]},
-            ) from None
-        return paginator.get_paginated_response(serializer(rows, many=True).data)
+        return cursor_page(self, queryset, serializer)
 
 
 PAGE_PARAMETERS = [
@@ -87,7 +92,7 @@ def _parsed(serializer_class, request, **extra):
     return dict(body.validated_data)
 
 
-def _check_page_size(request) -> None:
+def check_page_size(request) -> None:
     size = request.query_params.get("page_size")
     if size is not None and (
         not size.isdigit() or not 1 <= int(size) <= LedgerCursor.max_page_size
@@ -155,9 +160,11 @@ class PdfRenderer(BaseRenderer):
 
 
 PDF_RESPONSES = {(200, "application/pdf"): OpenApiTypes.BINARY}
+# DRF reads ?format=json|pdf to pick a renderer, and the document offers it.
+PDF_QUERY_PARAMS = ("format",)
 
 
-def _pdf(document) -> FileResponse:
+def kept_pdf(document) -> FileResponse:
     """The document's kept PDF, the same bytes the client was emailed."""
     if getattr(document, "is_draft", False):
         raise Conflict(
@@ -228,7 +235,7 @@ class InvoiceListView(LedgerView):
             invoices = invoices.filter(status=params["status"])
         if "client" in params:
             invoices = invoices.filter(client__slug=params["client"])
-        _check_page_size(request)
+        check_page_size(request)
         return self.page(request, invoices, ls.InvoiceSerializer)
 
     @extend_schema(
@@ -398,6 +405,7 @@ class InvoiceIssueView(LedgerView):
 
 class InvoicePdfView(LedgerView):
     renderer_classes = [JSONRenderer, PdfRenderer]
+    query_params = PDF_QUERY_PARAMS
 
     @extend_schema(
         operation_id="ledger_invoices_pdf",
@@ -406,7 +414,7 @@ class InvoicePdfView(LedgerView):
         "or an invoice whose PDF the worker has not yet rendered, answers 409.",
     )
     def get(self, request, invoice_id):
-        return _pdf(_found(Invoice.objects, invoice_id, "invoice"))
+        return kept_pdf(_found(Invoice.objects, invoice_id, "invoice"))
 
 
 # Adjustment notes ------------------------------------------------------------------
@@ -427,7 +435,7 @@ class AdjustmentNoteListView(LedgerView):
         responses=page_of(ls.AdjustmentNoteSerializer, "AdjustmentNotePage"),
     )
     def get(self, request):
-        _check_page_size(request)
+        check_page_size(request)
         return self.page(request, _notes(), ls.AdjustmentNoteSerializer)
 
     @extend_schema(
@@ -468,6 +476,7 @@ class AdjustmentNoteDetailView(LedgerView):
 
 class AdjustmentNotePdfView(LedgerView):
     renderer_classes = [JSONRenderer, PdfRenderer]
+    query_params = PDF_QUERY_PARAMS
 
     @extend_schema(
         operation_id="ledger_adjustment_notes_pdf",
@@ -477,7 +486,7 @@ class AdjustmentNotePdfView(LedgerView):
         "worker has rendered it, 409.",
     )
     def get(self, request, note_id):
-        return _pdf(_found(AdjustmentNote.objects, note_id, "adjustment note"))
+        return kept_pdf(_found(AdjustmentNote.objects, note_id, "adjustment note"))
 
 
 # Suppliers and bills ---------------------------------------------------------------
@@ -496,7 +505,7 @@ class SupplierListView(LedgerView):
         responses=page_of(ls.SupplierSerializer, "SupplierPage"),
     )
     def get(self, request):
-        _check_page_size(request)
+        check_page_size(request)
         return self.page(request, _suppliers(), ls.SupplierSerializer)
 
     @extend_schema(
@@ -562,7 +571,7 @@ class BillListView(LedgerView):
         responses=page_of(ls.BillSerializer, "BillPage"),
     )
     def get(self, request):
-        _check_page_size(request)
+        check_page_size(request)
         return self.page(request, _bills(), ls.BillSerializer)
 
     @extend_schema(
@@ -624,7 +633,7 @@ class BadDebtListView(LedgerView):
         description="Every write-off and recovery, newest first.",
     )
     def get(self, request):
-        _check_page_size(request)
+        check_page_size(request)
         return self.page(request, _bad_debts(), ls.BadDebtSerializer)
 
 
@@ -671,7 +680,7 @@ class PaymentListView(LedgerView):
         responses=page_of(ls.PaymentSerializer, "PaymentPage"),
     )
     def get(self, request):
-        _check_page_size(request)
+        check_page_size(request)
         return self.page(request, _payments(), ls.PaymentSerializer)
 
     @extend_schema(
@@ -741,7 +750,7 @@ class JournalListView(LedgerView):
         description="Every posted entry, the documents' and the manual ones.",
     )
     def get(self, request):
-        _check_page_size(request)
+        check_page_size(request)
         return self.page(request, _entries(), ls.JournalEntrySerializer)
 
     @extend_schema(

@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from stratadesk.api import ledger, ledger_reports, tickets, webhooks, work
+from stratadesk.api import invoices, ledger, ledger_reports, tickets, webhooks, work
 from stratadesk.api.docs import ApiDocsView
 from stratadesk.api.problems import unknown_url
 
@@ -189,6 +189,21 @@ urlpatterns = [
         "tickets/<int:number>/svr/reject",
         tickets.SvrRejectView.as_view(),
         name="ticket_svr_reject",
+    ),
+    # Invoices as their client reads them; the ledger below is where they change.
+    path("invoices", invoices.InvoiceListView.as_view(), name="invoices"),
+    path(
+        "invoices/<str:invoice>", invoices.InvoiceDetailView.as_view(), name="invoice"
+    ),
+    path(
+        "invoices/<str:invoice>/pdf",
+        invoices.InvoicePdfView.as_view(),
+        name="invoice_pdf",
+    ),
+    path(
+        "adjustment-notes/<int:note_id>/pdf",
+        invoices.AdjustmentNotePdfView.as_view(),
+        name="adjustment_note_pdf",
     ),
     path(
         "webhooks/endpoints",

@@ -1,5 +1,6 @@
 """Reading the ledger: scoped helpers, so no interface forgets a client filter."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -55,6 +56,28 @@ def unbalanced_entries() -> list[JournalEntry]:
 def invoice_for(user, pk: int) -> Invoice | None:
     """One invoice `user` may read, or None: another client's is as missing."""
     return invoices_for(user).select_related("client").filter(pk=pk).first()
+
+
+# An invoice named by its number as printed ("INV-00012") or by its id ("42"). Both
+# are bounded so a caller's arbitrary text never reaches the database as a number
+# out of an integer column's range.
+_INVOICE_NUMBER = re.compile(r"(?P<series>[A-Za-z0-9]{1,10})-(?P<number>[0-9]{1,9})")
+_INVOICE_ID = re.compile(r"[0-9]{1,18}")
+
+
+def invoice_named_for(user, name: str) -> Invoice | None:
+    """The invoice `user` may read named by its number or its id, or None.
+
+    A draft has no number yet, so it is found by its id alone, and only by those
+    whom invoices_for lets read drafts.
+    """
+    invoices = invoices_for(user).select_related("client")
+    if _INVOICE_ID.fullmatch(name):
+        return invoices.filter(pk=int(name)).first()
+    named = _INVOICE_NUMBER.fullmatch(name)
+    if named is None:
+        return None
+    return invoices.filter(series=named["series"], number=int(named["number"])).first()
 
 
 def adjustment_notes_for(user) -> QuerySet[AdjustmentNote]:

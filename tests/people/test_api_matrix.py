@@ -79,6 +79,10 @@ OPERATIONS = {
     "tickets_svr_reject": (Action.DECIDE_SVR, True),
     # Moves are governed by the lifecycle table too; reading is what the walk checks.
     "tickets_transition": (None, True),
+    "invoices_list": (Action.READ_INVOICES, False),
+    "invoices_read": (Action.READ_INVOICES, False),
+    "invoices_pdf": (Action.READ_INVOICES, False),
+    "adjustment_notes_pdf": (Action.READ_INVOICES, False),
     "webhooks_deliveries_replay": (Action.MANAGE_WEBHOOKS, False),
     "webhooks_endpoints_list": (Action.MANAGE_WEBHOOKS, False),
     "webhooks_endpoints_create": (Action.MANAGE_WEBHOOKS, False),
@@ -143,6 +147,8 @@ ENDPOINT_OPERATIONS = {
     "webhooks_deliveries_list",
     "webhooks_endpoints_rotate_secret",
 }
+# Operations on Harbour Legal's issued invoice or its note, not on a list of them.
+INVOICE_OPERATIONS = {"invoices_read", "invoices_pdf", "adjustment_notes_pdf"}
 # Query strings that make a report's GET a valid one, so allowed callers get answers.
 QUARTER = "?start=2025-07-01&end=2025-09-30"
 QUERIES = {
@@ -204,7 +210,7 @@ class Scene:
         self.draft = ledger.create_invoice(
             alex, client=self.world.harbour, lines=[line]
         )
-        issued = ledger.issue_invoice(
+        self.issued = issued = ledger.issue_invoice(
             alex,
             ledger.create_invoice(alex, client=self.world.harbour, lines=[line]),
             issue_date=date(2025, 7, 5),
@@ -248,6 +254,7 @@ class Scene:
             .replace("{endpoint_id}", str(self.endpoint.pk))
             .replace("{delivery_id}", str(self.delivery.pk))
             .replace("{invoice_id}", str(self.draft.pk))
+            .replace("{invoice}", self.issued.reference_number)
             .replace("{line_id}", str(self.draft.lines.get().pk))
             .replace("{note_id}", str(self.note.pk))
             .replace("{supplier_id}", str(self.supplier.pk))
@@ -365,6 +372,12 @@ def _allowed(principal, op_id, scene):
         scene.endpoint.client_id,
     )
     if op_id in ENDPOINT_OPERATIONS and not owns_endpoint:
+        return False
+    owns_invoice = getattr(principal, "client_id", None) in (
+        None,
+        scene.issued.client_id,
+    )
+    if op_id in INVOICE_OPERATIONS and not owns_invoice:
         return False
     return can(principal, action, scene.ticket if about_ticket else None)
 
