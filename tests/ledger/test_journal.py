@@ -119,9 +119,8 @@ class TestEveryPostedEntryBalances(HypothesisTestCase):
         st.lists(st.integers(min_value=1, max_value=99), max_size=4),
     )
     def test_invoices_credits_and_payments_balance(self, lines, rule, percents):
-        from stratadesk.ledger.models import LedgerSettings
-
         from stratadesk.core.models import BusinessProfile
+        from stratadesk.ledger.models import LedgerSettings
 
         world = World()
         alex = actor(world.alex)
