@@ -3,6 +3,7 @@
 import logging
 import random
 
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -152,8 +153,11 @@ def load(seed: int = SEED) -> Cast:
     # Likewise the story's overdue SVRs: reminded, or auto-approved where the
     # client's agreement says so, as the worker would have done at the time.
     followups.sweep(now=now)
-    ledger.create_books(actor, cast, now)
-    create_business_profile(actor)
+    # Invoices name their supplier, so the profile comes first; both in one
+    # transaction, so the profile still marks a load that finished.
+    with transaction.atomic():
+        create_business_profile(actor)
+        ledger.create_books(actor, cast, now)
     return cast
 
 
