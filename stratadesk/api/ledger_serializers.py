@@ -208,6 +208,13 @@ class BasisPeriodQuerySerializer(PeriodQuerySerializer):
         help_text="The MSP's own basis when left out.",
     )
 
+    def validate(self, data):
+        data = super().validate(data)
+        problem = gst.bas_span_problem(data["start"], data["end"])
+        if problem:
+            raise serializers.ValidationError({"end": [problem]})
+        return data
+
 
 class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(help_text="The last day counted, YYYY-MM-DD.")

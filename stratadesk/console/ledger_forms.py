@@ -54,6 +54,14 @@ class BuildInvoiceForm(PeriodForm):
 class BasForm(PeriodForm):
     basis = forms.ChoiceField(label="Basis", choices=Basis.choices)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and not self.errors:
+            problem = gst.bas_span_problem(data["start"], data["end"])
+            if problem:
+                self.add_error("end", problem)
+        return data
+
 
 class DraftForm(forms.Form):
     issue_date = forms.DateField(

@@ -421,6 +421,27 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def bas_span_problem(start: date, end: date) -> str:
+    """Why `start`..`end` is not a span a BAS can cover, or "" when it is.
+
+    A BAS covers a month, a quarter or at most a year (annual GST reporting): a
+    longer span is a typing slip, and one reaching year 9999 has no due date.
+    """
+    if end < start:
+        return "The period ends on or after it starts."
+    if start.year >= 9999 or end >= _a_year_on(start):
+        return "A BAS covers at most a year."
+    return ""
+
+
+def _a_year_on(day: date) -> date:
+    # 29 February has no twin a year on; 1 March stands in for it.
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return date(day.year + 1, 3, 1)
+
+
 def due_date(period_end: date, frequency: str) -> date:
     """Lodgement and payment due date of the period ending `period_end`.
 

@@ -71,6 +71,9 @@ logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+# The largest amount typed in, and the largest line (quantity times price): a
+# document's totals must still fit the ledger's 14-digit columns.
+LARGEST_AMOUNT = Decimal("999999999.99")
 DEFAULT_PAYMENT_TERMS_DAYS = 14
 
 # Labels a manual journal line may carry; GST labels come only from documents.
@@ -87,6 +90,11 @@ def _money(value, field: str) -> Decimal:
     if not amount.is_finite() or amount != gst.cents(amount):
         raise ValidationFailed(
             f"{field} must be in whole cents.", fields={field: ["Whole cents only."]}
+        )
+    if abs(amount) > LARGEST_AMOUNT:
+        raise ValidationFailed(
+            f"{field} is larger than the ledger keeps.",
+            fields={field: [f"At most {LARGEST_AMOUNT:,}."]},
         )
     return amount
 
@@ -138,6 +146,11 @@ def _clean_lines(lines, allowed_codes, default_account) -> list[dict]:
             raise ValidationFailed(
                 "Quantities are positive and prices are not negative.",
                 fields={prefix: ["Check the quantity and price."]},
+            )
+        if quantity * unit_price > LARGEST_AMOUNT:
+            raise ValidationFailed(
+                "A line's quantity times its price is larger than the ledger keeps.",
+                fields={prefix: [f"At most {LARGEST_AMOUNT:,} a line."]},
             )
         code = line.get("tax_code") or ""
         if code not in allowed_codes:

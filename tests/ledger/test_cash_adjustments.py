@@ -378,3 +378,54 @@ def test_no_invoice_is_issued_before_the_business_profile_names_its_supplier(wor
     assert refused.value.code == "business_profile_missing"
     assert no_abn.value.code == "business_abn_missing"
     assert Invoice.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_a_line_too_large_for_the_ledger_is_refused_not_a_crash(books):
+    with pytest.raises(ValidationFailed):
+        services.create_invoice(
+            books.alex,
+            client=books.client,
+            lines=[
+                {
+                    "description": "Huge",
+                    "quantity": "9999999999.99",
+                    "unit_price": "999999999999.99",
+                    "tax_code": "GST",
+                }
+            ],
+        )
+
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("0001-01-01", "9999-12-31"), ("2025-07-01", "2026-07-01")]
+)
+def test_a_bas_over_more_than_a_year_is_refused_everywhere(books, client, start, end):
+    from django.core.management import CommandError, call_command
+
+    client.force_login(books.world.alex)
+    page = client.get("/console/ledger/bas/", {"start": start, "end": end})
+
+    assert page.status_code in (200, 422)
+    assert "A BAS covers at most a year." in page.text or "Enter a valid date" in (
+        page.text
+    )
+    with pytest.raises(CommandError):
+        call_command("bas", "--start", start, "--end", end)
+
+
+def test_the_api_refuses_a_bas_over_more_than_a_year(books):
+    from django.test import Client
+
+    from stratadesk.api import keys
+    from stratadesk.people.actors import Actor
+
+    _, secret = keys.create_staff_token(Actor.system("t"), books.world.alex, name="t")
+    http = Client(headers={"Authorization": f"Bearer {secret}"})
+
+    wide = http.get("/api/v1/ledger/bas", {"start": "0001-01-01", "end": "9999-12-31"})
+    year = http.get("/api/v1/ledger/bas", {"start": "2025-07-01", "end": "2026-06-30"})
+
+    assert wide.status_code == 422
+    assert year.status_code == 200

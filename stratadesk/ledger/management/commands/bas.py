@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stratadesk.ledger import bas
+from stratadesk.ledger import bas, gst
 from stratadesk.ledger.models import Basis
 
 ORDER = bas.FORM_LABELS
@@ -34,6 +34,9 @@ class Command(BaseCommand):
         start, end = _day(start), _day(end)
         if end < start:
             raise CommandError("--end is before --start.")
+        problem = gst.bas_span_problem(start, end)
+        if problem:
+            raise CommandError(problem)
 
         report = bas.bas_report(start, end, basis)
         if format == "json":
