@@ -208,6 +208,8 @@ def set_agreement(actor, client, **terms) -> BillingAgreement:
         raise ValidationFailed(f"Not billing terms: {', '.join(sorted(unknown))}.")
     for name in MONEY_TERMS & set(terms):
         terms[name] = _rate(terms[name], name)
+    if "payment_terms_days" in terms:
+        terms["payment_terms_days"] = _terms_days(terms["payment_terms_days"])
 
     agreement, created = BillingAgreement.objects.select_for_update().get_or_create(
         client=client, defaults=terms
@@ -224,6 +226,20 @@ def set_agreement(actor, client, **terms) -> BillingAgreement:
         data={name: str(value) for name, value in terms.items()},
     )
     return agreement
+
+
+def _terms_days(value) -> int:
+    """Days to pay: a whole number from 0 (due on issue) to a year."""
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        days = -1
+    if not 0 <= days <= 365:
+        raise ValidationFailed(
+            "Payment terms are whole days, from 0 to 365.",
+            fields={"payment_terms_days": ["From 0 to 365."]},
+        )
+    return days
 
 
 def _rate(value, name: str) -> Decimal:

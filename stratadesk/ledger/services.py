@@ -1258,6 +1258,16 @@ def post_manual_journal(actor, *, day: date, memo: str, lines) -> JournalEntry:
                 f"BAS label {label!r} cannot be set by hand.",
                 fields={f"lines[{index}].bas_label": ["W1, W2 or W3 only."]},
             )
+        # Wages are an expense (a debit at W1); what is withheld from them is owed
+        # to the ATO (a credit at W2, W3). The other side would net a label down
+        # without a trace; a mistake is undone by reversing the journal.
+        side = "debit" if label == "W1" else "credit"
+        other = "credit" if side == "debit" else "debit"
+        if label and _money(line.get(other, ZERO), f"lines[{index}].{other}"):
+            raise ValidationFailed(
+                f"A {label} line is a {side}.",
+                fields={f"lines[{index}].{other}": [f"{label} is a {side}."]},
+            )
         legs.append(
             Leg(
                 line["account"],

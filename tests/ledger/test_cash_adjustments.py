@@ -429,3 +429,32 @@ def test_the_api_refuses_a_bas_over_more_than_a_year(books):
 
     assert wide.status_code == 422
     assert year.status_code == 200
+
+
+@pytest.mark.parametrize("days", [-30, "abc", 366])
+def test_bad_payment_terms_are_refused_plainly(books, days):
+    from stratadesk.ledger import billing
+
+    with pytest.raises(ValidationFailed):
+        billing.set_agreement(books.alex, books.client, payment_terms_days=days)
+
+
+def test_a_w1_line_on_the_credit_side_is_refused(books):
+    from stratadesk.ledger.models import Account, JournalEntry
+
+    wages = Account.objects.get(system_role="wages")
+    bank = Account.objects.get(system_role="bank")
+    before = JournalEntry.objects.count()
+
+    with pytest.raises(ValidationFailed):
+        services.post_manual_journal(
+            books.alex,
+            day=date(2025, 8, 1),
+            memo="Backwards",
+            lines=[
+                {"account": wages, "credit": D("100"), "bas_label": "W1"},
+                {"account": bank, "debit": D("100")},
+            ],
+        )
+
+    assert JournalEntry.objects.count() == before
