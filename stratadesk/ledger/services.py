@@ -28,6 +28,7 @@ from stratadesk.core.sequences import take_next
 from stratadesk.ledger import documents, gst
 from stratadesk.ledger.models import (
     Account,
+    AccountKind,
     AdjustmentLine,
     AdjustmentNote,
     Allocation,
@@ -158,6 +159,8 @@ def _clean_lines(lines, allowed_codes, default_account) -> list[dict]:
                 f"Tax code {code!r} does not apply here.",
                 fields={f"{prefix}.tax_code": [f"One of {sorted(allowed_codes)}."]},
             )
+        account = line.get("account") or default_account
+        _check_line_account(account, allowed_codes, f"{prefix}.account")
         cleaned.append(
             {
                 "position": index,
@@ -166,10 +169,35 @@ def _clean_lines(lines, allowed_codes, default_account) -> list[dict]:
                 "unit_price": unit_price,
                 "tax_code": code,
                 "prices_include_gst": bool(line.get("prices_include_gst", False)),
-                "account": line.get("account") or default_account,
+                "account": account,
             }
         )
     return cleaned
+
+
+# What a document line may post to: a sale to income; a purchase to what it buys
+# (an expense, cost of sales or an asset), never to a control account the services
+# keep themselves (bank, debtors, creditors, GST, PAYG withholding).
+_CONTROL_ROLES = {
+    SystemAccount.BANK,
+    SystemAccount.DEBTORS,
+    SystemAccount.CREDITORS,
+    SystemAccount.GST_COLLECTED,
+    SystemAccount.GST_PAID,
+    SystemAccount.PAYG_WITHHOLDING,
+}
+_SALE_KINDS = {AccountKind.INCOME}
+_PURCHASE_KINDS = {AccountKind.EXPENSE, AccountKind.COST_OF_SALES, AccountKind.ASSET}
+
+
+def _check_line_account(account, codes, field: str) -> None:
+    kinds = _SALE_KINDS if codes is gst.SALE_CODES else _PURCHASE_KINDS
+    if account.kind not in kinds or account.system_role in _CONTROL_ROLES:
+        raise ValidationFailed(
+            f"{account} cannot take a document line; choose an "
+            f"{' or '.join(sorted(k.label.lower() for k in kinds))} account.",
+            fields={field: ["Not an account for this line."]},
+        )
 
 
 def _work_out(lines, rule: str, *, registered: bool = True) -> gst.InvoiceTotals:

@@ -458,3 +458,48 @@ def test_a_w1_line_on_the_credit_side_is_refused(books):
         )
 
     assert JournalEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("code", ["1-1200", "2-1000", "4-1000"])
+def test_a_bill_line_cannot_post_to_a_control_or_income_account(books, code):
+    from stratadesk.ledger.models import Account, Bill
+
+    supplier = services.create_supplier(books.alex, name="Acme", abn="53004085616")
+
+    with pytest.raises(ValidationFailed):
+        services.record_bill(
+            books.alex,
+            supplier=supplier,
+            day=date(2025, 8, 1),
+            lines=[
+                {
+                    "description": "Stuff",
+                    "unit_price": D("100"),
+                    "tax_code": "NCG",
+                    "account": Account.objects.get(code=code),
+                }
+            ],
+        )
+
+    assert not Bill.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["2-1100", "1-1100", "1-1000", "3-1000"])
+def test_a_sale_line_posts_to_income_only(books, code):
+    from stratadesk.ledger.models import Account
+
+    with pytest.raises(ValidationFailed):
+        services.create_invoice(
+            books.alex,
+            client=books.client,
+            lines=[
+                {
+                    "description": "Work",
+                    "unit_price": D("100"),
+                    "tax_code": "GST",
+                    "account": Account.objects.get(code=code),
+                }
+            ],
+        )
+
+    assert not Invoice.objects.exists()
