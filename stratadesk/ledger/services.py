@@ -191,7 +191,8 @@ _PURCHASE_KINDS = {AccountKind.EXPENSE, AccountKind.COST_OF_SALES, AccountKind.A
 
 
 def _check_line_account(account, codes, field: str) -> None:
-    kinds = _SALE_KINDS if codes is gst.SALE_CODES else _PURCHASE_KINDS
+    # The codes a caller allows say which side the document is on.
+    kinds = _SALE_KINDS if codes == gst.SALE_CODES else _PURCHASE_KINDS
     if account.kind not in kinds or account.system_role in _CONTROL_ROLES:
         raise ValidationFailed(
             f"{account} cannot take a document line; choose an "
